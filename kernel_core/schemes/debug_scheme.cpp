@@ -1,0 +1,202 @@
+#include "debug_scheme.h"
+
+#include "../abi/redox/flags.h"
+#include "../context.h"
+#include "../events.h"
+#include "../hal/console.h"
+#include "../kernel.h"
+#include "../scheduler.h"
+#include "../signals.h"
+
+namespace kernel {
+
+ErrorOr<usize> DebugScheme::open(StringView path, unsigned long, const Caller&)
+{
+    if (path.is_empty())
+        return static_cast<usize>(Output);
+    if (path == "stderr")
+        return static_cast<usize>(ErrorOutput);
+    return errno_error(redox::ENOENT);
+}
+
+ErrorOr<usize> DebugScheme::read(usize handle, void* buffer, usize length, u64, unsigned long flags, const Caller&)
+{
+    if (handle == ForegroundGroup)
+        return errno_error(redox::EBADF);
+    for (;;) {
+        if (!m_ready.is_empty()) {
+            usize n = ktl::min(length, m_ready.length());
+            ktl::copy_bytes(buffer, m_ready.c_str(), n);
+            m_ready = m_ready.view().substring(n);
+            return n;
+        }
+        if (m_eof_marks) {
+            --m_eof_marks;
+            return 0u;
+        }
+        if (m_input_ended)
+            return 0u;
+        if (flags & redox::O_NONBLOCK)
+            return errno_error(redox::EAGAIN);
+        if (the_kernel().scheduler().block(&m_readers, 0, true) == -redox::EINTR)
+            return errno_error(redox::EINTR);
+    }
+}
+
+ErrorOr<usize> DebugScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long, const Caller& caller)
+{
+    if (handle == ForegroundGroup) {
+        u64 pgid;
+        StringView text(static_cast<const char*>(buffer), length);
+        while (!text.is_empty() && (text[text.length() - 1] == '\n' || text[text.length() - 1] == ' '))
+            text = text.substring(0, text.length() - 1);
+        if (!ktl::parse_u64(text, pgid) || pgid == 0 || pgid > 0xffffffffu)
+            return errno_error(redox::EINVAL);
+        (void)caller;
+        m_foreground_pgid = static_cast<u32>(pgid);
+        return length;
+    }
+    hal::console_write(handle == ErrorOutput ? hal::ConsoleStream::Error : hal::ConsoleStream::Output,
+        static_cast<const char*>(buffer), length);
+    return length;
+}
+
+ErrorOr<usize> DebugScheme::dup(usize handle, StringView what, const Caller&)
+{
+    if (what.is_empty())
+        return handle;
+    if (what == "pgrp")
+        return static_cast<usize>(ForegroundGroup);
+    return errno_error(redox::EINVAL);
+}
+
+ErrorOr<usize> DebugScheme::fpath(usize handle, char* buffer, usize length)
+{
+    StringView path = handle == ErrorOutput ? StringView("stderr") : handle == ForegroundGroup ? StringView("pgrp") : StringView("");
+    usize n = ktl::min(length, path.length());
+    ktl::copy_bytes(buffer, path.chars(), n);
+    return n;
+}
+
+ErrorOr<void> DebugScheme::fstat(usize, redox::Stat& st)
+{
+    st = {};
+    st.st_mode = redox::MODE_CHR | 0620;
+    return {};
+}
+
+ErrorOr<usize> DebugScheme::fevent(usize, usize flags)
+{
+    usize ready = redox::EVENT_WRITE;
+    if (!m_ready.is_empty() || m_eof_marks || m_input_ended)
+        ready |= redox::EVENT_READ;
+    return ready & flags;
+}
+
+void DebugScheme::echo(StringView text)
+{
+    if (hal::console_is_interactive())
+        hal::console_write(hal::ConsoleStream::Output, text.chars(), text.length());
+}
+
+void DebugScheme::take_input(char c)
+{
+    bool interactive = hal::console_is_interactive();
+    if (!interactive) {
+        // Piped input passes through untouched, line by line.
+        m_line.append(c);
+        if (c == '\n') {
+            m_ready.append(m_line.view());
+            m_line.clear();
+        }
+        return;
+    }
+    if (m_escape) {
+        // Escape sequences (arrow keys...) are not edited: drop them whole.
+        if (m_escape == 1 && (c == '[' || c == 'O'))
+            m_escape = 2;
+        else if (m_escape == 1 || (c >= 0x40 && c <= 0x7e))
+            m_escape = 0;
+        return;
+    }
+    switch (c) {
+    case 3: // Ctrl-C
+        m_line.clear();
+        echo("^C\n");
+        if (m_foreground_pgid)
+            (void)kill(*the_kernel().contexts().find(1), -static_cast<long>(m_foreground_pgid), redox::SIGINT);
+        return;
+    case 4: // Ctrl-D: end of file for one read, or send the partial line
+        if (m_line.is_empty()) {
+            ++m_eof_marks;
+        } else {
+            m_ready.append(m_line.view());
+            m_line.clear();
+        }
+        return;
+    case 8:
+    case 127: // Backspace
+        if (!m_line.is_empty()) {
+            m_line.truncate(m_line.length() - 1);
+            echo("\b \b");
+        }
+        return;
+    case 21: // Ctrl-U: erase the line
+        while (!m_line.is_empty()) {
+            m_line.truncate(m_line.length() - 1);
+            echo("\b \b");
+        }
+        return;
+    case 23: // Ctrl-W: erase a word
+        while (!m_line.is_empty() && m_line[m_line.length() - 1] == ' ') {
+            m_line.truncate(m_line.length() - 1);
+            echo("\b \b");
+        }
+        while (!m_line.is_empty() && m_line[m_line.length() - 1] != ' ') {
+            m_line.truncate(m_line.length() - 1);
+            echo("\b \b");
+        }
+        return;
+    case '\r':
+    case '\n':
+        m_line.append('\n');
+        m_ready.append(m_line.view());
+        m_line.clear();
+        echo("\n");
+        return;
+    case 27:
+        m_escape = 1;
+        return;
+    default:
+        if (static_cast<unsigned char>(c) < 32 && c != '\t')
+            return;
+        m_line.append(c);
+        echo(StringView(&c, 1));
+    }
+}
+
+void DebugScheme::poll_input()
+{
+    if (m_input_ended)
+        return;
+    char buffer[256];
+    isize n = hal::console_poll_input(buffer, sizeof buffer);
+    if (n == 0)
+        return;
+    if (n < 0) {
+        if (!m_line.is_empty()) {
+            m_ready.append(m_line.view());
+            m_line.clear();
+        }
+        m_input_ended = true;
+    } else {
+        for (isize i = 0; i < n; ++i)
+            take_input(buffer[i]);
+    }
+    if (!m_ready.is_empty() || m_eof_marks || m_input_ended) {
+        m_readers.wake_all();
+        notify_event(*this, Output, redox::EVENT_READ);
+    }
+}
+
+} // namespace kernel
