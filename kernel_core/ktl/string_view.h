@@ -8,7 +8,7 @@ class StringView {
 public:
     constexpr StringView() = default;
     constexpr StringView(const char* chars, usize length) : m_chars(chars), m_length(length) {}
-    StringView(const char* cstring) : m_chars(cstring), m_length(cstring ? cstring_length(cstring) : 0) {}
+    constexpr StringView(const char* cstring) : m_chars(cstring), m_length(cstring ? __builtin_strlen(cstring) : 0) {}
 
     constexpr const char* chars() const { return m_chars; }
     constexpr usize length() const { return m_length; }

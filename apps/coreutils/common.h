@@ -1,0 +1,157 @@
+#pragma once
+// Helpers shared by the coreutils: option parsing, path and stat helpers, mode and date
+// formatting, size suffixes, signal names. Like every app file, no mutable globals here:
+// all state lives in the caller's objects.
+#include "../../kernel_core/ktl/string.h"
+#include "../../kernel_core/ktl/vector.h"
+#include <redox/io.h>
+#include <redox/sys.h>
+
+namespace coreutils {
+
+using ktl::String;
+using ktl::StringView;
+using ktl::Vector;
+
+// getopt-like option walking. Short options cluster ("-la"); a letter followed by ':' in
+// `short_options` takes a value ("-n5" or "-n 5"). "--" ends the options. Long options
+// ("--help", "--name=value") are returned as LONG_OPTION. With `permute`, operands may come
+// before options (as GNU allows); without it the first operand ends the options, which
+// commands that run another command (env, sandbox) need.
+class OptionParser {
+public:
+    static constexpr int LONG_OPTION = 256;
+
+    OptionParser(StringView app, int argc, char** argv, const char* short_options, bool permute = true)
+        : m_app(app)
+        , m_argc(argc)
+        , m_argv(argv)
+        , m_short_options(short_options)
+        , m_permute(permute)
+    {
+    }
+
+    // Returns the option letter, LONG_OPTION, 0 when the options end (operands() is then
+    // complete), or '?' after printing a GNU-style complaint about a bad option.
+    int next();
+    StringView value() const { return m_value; }
+    bool has_value() const { return m_has_value; }
+    StringView long_name() const { return m_long_name; }
+    // Prints "app: unrecognized option '--name'" for the current long option; returns '?'.
+    int unrecognized();
+    Vector<char*>& operands() { return m_operands; }
+
+private:
+    StringView m_app;
+    int m_argc;
+    char** m_argv;
+    const char* m_short_options;
+    bool m_permute;
+    int m_index { 1 };
+    usize m_cluster { 0 }; // position inside a "-abc" cluster, 0 when not in one
+    StringView m_value;
+    bool m_has_value { false };
+    StringView m_long_name;
+    Vector<char*> m_operands;
+};
+
+// "Usage: ..." on stdout (for --help, returns 0) or stderr (after a bad option, returns status).
+int print_help(StringView usage);
+int usage_error(StringView usage, int status);
+// "app: missing operand" plus the usage line on stderr; returns status.
+int missing_operand(StringView app, StringView usage, int status);
+
+// stat/lstat by path: 0 or -errno.
+long stat_path(StringView path, redox::Stat& st, bool follow_symlinks = true);
+inline bool is_dir(const redox::Stat& st) { return (st.st_mode & redox::MODE_TYPE) == redox::MODE_DIR; }
+inline bool is_symlink(const redox::Stat& st) { return (st.st_mode & redox::MODE_TYPE) == redox::MODE_SYMLINK; }
+inline bool is_regular(const redox::Stat& st) { return (st.st_mode & redox::MODE_TYPE) == redox::MODE_FILE; }
+// True when path names a directory (following symlinks).
+bool is_directory_path(StringView path);
+
+long read_link(StringView path, String& target);
+// Creates link_path as a symlink holding `target`.
+long create_symlink(StringView target, StringView link_path);
+
+// "dir/name" without doubling the slash.
+String join_path(StringView dir, StringView name);
+// The last component, ignoring trailing slashes ("a/b/" -> "b", "/" -> "/").
+StringView base_name(StringView path);
+// Drops trailing slashes, keeping a lone "/".
+StringView strip_trailing_slashes(StringView path);
+
+struct DirEntry {
+    String name;
+    u8 kind;
+};
+// Reads all entries (without "." and "..") of an open directory, or -errno.
+long read_directory(int fd, Vector<DirEntry>& out);
+long read_directory(StringView path, Vector<DirEntry>& out);
+
+// Copies all of `in` to `out`. Returns 0; on failure sets which side failed.
+struct CopyResult {
+    long read_error { 0 };
+    long write_error { 0 };
+    u64 bytes { 0 };
+    bool ok() const { return !read_error && !write_error; }
+};
+CopyResult copy_fd(int in, int out);
+
+// Copies a file's bytes to dst, creating or truncating it, and gives dst src's permission
+// bits. Reports errors GNU-style as `app`; returns true on success.
+bool copy_file(StringView app, StringView src, StringView dst);
+
+// "drwxr-xr-x" (10 characters plus NUL).
+void format_mode(u32 mode, char out[11]);
+// "YYYY-MM-DD HH:MM" in UTC (16 characters plus NUL).
+void format_date(i64 epoch_seconds, char out[17]);
+
+// A decimal number with an optional multiplier suffix as dd takes them: c=1, w=2, b=512,
+// k/K/KiB=1024, kB/KB=1000, M/MiB, MB, G/GiB, GB, T...; also "NxM" products.
+bool parse_size(StringView text, u64& out);
+// Non-negative decimal with an optional fraction ("1.5"), as nanoseconds times `unit_ns`.
+bool parse_decimal_ns(StringView text, u64 unit_ns, u64& out_ns);
+
+// Signal names without the SIG prefix ("TERM"); nullptr for an unknown number.
+const char* signal_name(int number);
+// Accepts "TERM", "SIGTERM", "term" or a number; -1 when unknown.
+int parse_signal(StringView text);
+
+// Sorts in place with `less(a, b)` (heap sort: no extra memory, fine for directory sizes).
+template<typename T, typename Less>
+void sort(Vector<T>& items, Less less)
+{
+    usize n = items.size();
+    auto sift_down = [&](usize root, usize end) {
+        for (;;) {
+            usize child = 2 * root + 1;
+            if (child >= end)
+                return;
+            if (child + 1 < end && less(items[child], items[child + 1]))
+                ++child;
+            if (!less(items[root], items[child]))
+                return;
+            std::swap(items[root], items[child]);
+            root = child;
+        }
+    };
+    for (usize i = n / 2; i-- > 0;)
+        sift_down(i, n);
+    for (usize end = n; end > 1; --end) {
+        std::swap(items[0], items[end - 1]);
+        sift_down(0, end - 1);
+    }
+}
+
+// ktl's format has no '*' width, so columns are padded by hand.
+void write_padded(io::BufferedWriter& out, StringView text, usize width, bool align_right);
+void write_number(io::BufferedWriter& out, u64 value, usize width);
+usize decimal_digits(u64 value);
+
+// Byte-wise ordering of names, as `LC_ALL=C ls` sorts.
+bool name_less(StringView a, StringView b);
+
+inline bool equals(const char* arg, StringView text) { return StringView(arg) == text; }
+inline char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+} // namespace coreutils

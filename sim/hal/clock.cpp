@@ -1,0 +1,92 @@
+// hal/clock.h for the simulator: host clocks, or a virtual clock for deterministic runs.
+// The one-shot timer is noticed whenever the core reads the clock (it does so at least
+// every 64 syscalls and in the scheduler) and in idle(): no signals, no host threads.
+#include "../../kernel_core/hal/clock.h"
+
+#include "../../kernel_core/hal/console.h"
+#include "sim_state.h"
+
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace {
+
+std::uint64_t s_armed_deadline = 0;
+std::uint64_t s_virtual_now = 1'000'000'000; // virtual monotonic time starts at 1 s
+constexpr std::int64_t virtual_epoch_ns = 1'735'689'600'000'000'000; // 2025-01-01T00:00:00Z
+// Each clock read in virtual mode moves time on a little, so busy loops still see time pass.
+constexpr std::uint64_t virtual_tick_ns = 1000;
+
+std::uint64_t host_monotonic()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ull + static_cast<std::uint64_t>(ts.tv_nsec);
+}
+
+void check_timer(std::uint64_t now)
+{
+    if (s_armed_deadline && now >= s_armed_deadline) {
+        s_armed_deadline = 0;
+        kernel::on_timer();
+    }
+}
+
+} // namespace
+
+namespace hal {
+
+u64 monotonic_ns()
+{
+    std::uint64_t now;
+    if (sim::hal_settings().virtual_clock) {
+        s_virtual_now += virtual_tick_ns;
+        now = s_virtual_now;
+    } else {
+        now = host_monotonic();
+    }
+    check_timer(now);
+    return now;
+}
+
+i64 realtime_ns()
+{
+    if (sim::hal_settings().virtual_clock)
+        return virtual_epoch_ns + static_cast<std::int64_t>(s_virtual_now);
+    timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000ll + ts.tv_nsec;
+}
+
+void timer_arm(u64 deadline_ns) { s_armed_deadline = deadline_ns; }
+
+void idle(u64 deadline_ns)
+{
+    if (sim::hal_settings().virtual_clock && deadline_ns) {
+        // Nothing runs until the next timer: jump there.
+        if (deadline_ns > s_virtual_now)
+            s_virtual_now = deadline_ns;
+        check_timer(s_virtual_now);
+        return;
+    }
+    // Sleep until the deadline or until the console has input.
+    pollfd fd { STDIN_FILENO, POLLIN, 0 };
+    timespec timeout {};
+    timespec* timeout_pointer = nullptr;
+    if (deadline_ns) {
+        std::uint64_t now = host_monotonic();
+        std::uint64_t wait = deadline_ns > now ? deadline_ns - now : 0;
+        timeout.tv_sec = static_cast<time_t>(wait / 1'000'000'000ull);
+        timeout.tv_nsec = static_cast<long>(wait % 1'000'000'000ull);
+        timeout_pointer = &timeout;
+    }
+    char probe;
+    bool input_open = console_poll_input(&probe, 0) >= 0;
+    ppoll(input_open ? &fd : nullptr, input_open ? 1 : 0, timeout_pointer, nullptr);
+    monotonic_ns();
+}
+
+} // namespace hal

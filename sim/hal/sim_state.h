@@ -1,0 +1,19 @@
+#pragma once
+// Settings the simulator's HAL reads, chosen on the command line before boot.
+#include <cstdint>
+
+namespace sim {
+
+struct HalSettings {
+    // Deterministic mode: a virtual clock that advances only as the system runs.
+    bool virtual_clock = false;
+    std::uint64_t seed = 0;
+};
+
+HalSettings& hal_settings();
+
+// Puts the host terminal in raw mode when stdin is one (restored at exit).
+void console_init();
+void console_restore();
+
+} // namespace sim

@@ -1,0 +1,83 @@
+// redox-sim: boots the Redox-style kernel core as an ordinary Linux program.
+#include "../kernel_core/kernel.h"
+#include "hal/sim_state.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace {
+
+void configure_logging(const std::string& level_name, const std::string& log_file)
+{
+    auto level = spdlog::level::from_str(level_name);
+    std::shared_ptr<spdlog::logger> logger;
+    if (!log_file.empty())
+        logger = spdlog::basic_logger_mt("kernel", log_file, true);
+    else
+        logger = spdlog::stderr_color_mt("kernel");
+    logger->set_level(level);
+    logger->set_pattern(log_file.empty() ? "[%n] %^%l%$: %v" : "[%Y-%m-%d %H:%M:%S.%e] [%n] %l: %v");
+    logger->flush_on(spdlog::level::warn);
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(level);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app { "redox-sim: a Redox-style microkernel OS running as a Linux program.\n"
+                   "Boots the kernel, starts init and drops you at the Redox shell on this terminal.\n"
+                   "Ctrl-C interrupts the foreground Redox program; Ctrl-D or `shutdown` ends the session.",
+        "redox-sim" };
+    std::optional<std::string> run_command;
+    std::uint64_t seed = 0;
+    std::string log_level = "warn";
+    std::string log_file;
+    unsigned time_slice_ms = 5;
+    app.add_option("--run", run_command,
+        "Boot headless, run CMD in the Redox shell (sh -c CMD), print its output and exit with its status");
+    app.add_option("--seed", seed,
+           "Deterministic run: seed the rand scheme with N and use a virtual clock, so the same seed gives the same "
+           "scheduling decisions and output")
+        ->check(CLI::Range(std::uint64_t(1), std::numeric_limits<std::uint64_t>::max()));
+    app.add_option("--log-level", log_level, "Kernel log level: trace, debug, info, warn, error, critical, off")
+        ->check(CLI::IsMember({ "trace", "debug", "info", "warn", "error", "critical", "off" }))
+        ->capture_default_str();
+    app.add_option("--log-file", log_file, "Write the kernel log to FILE instead of stderr");
+    app.add_option("--time-slice-ms", time_slice_ms, "Scheduler time slice in milliseconds")
+        ->check(CLI::Range(1u, 1000u))
+        ->capture_default_str();
+    app.set_version_flag("--version", "redox-sim 0.1.0");
+    CLI11_PARSE(app, argc, argv);
+
+    configure_logging(log_level, log_file);
+    sim::hal_settings().virtual_clock = seed != 0;
+    sim::hal_settings().seed = seed;
+    if (!run_command)
+        sim::console_init();
+
+    kernel::BootConfig config;
+    config.seed = seed;
+    config.time_slice_ns = time_slice_ms * 1'000'000ull;
+    config.init_args.append("init");
+    if (run_command) {
+        config.init_args.append("--run");
+        config.init_args.append(ktl::StringView(run_command->c_str(), run_command->size()));
+    }
+    int status;
+    {
+        kernel::Kernel kernel(config);
+        status = kernel.run();
+    }
+    sim::console_restore();
+    std::fflush(stdout);
+    spdlog::shutdown();
+    return status;
+}
