@@ -21,6 +21,8 @@ struct BootConfig {
     // Seed for the CSPRNG; 0 takes entropy from the HAL.
     u64 seed { 0 };
     usize time_slice_ns { 5'000'000 };
+    // Log every syscall with its arguments and result (slow; for debugging).
+    bool trace_syscalls { false };
 };
 
 class Kernel {

@@ -34,8 +34,11 @@ Scheduler::Scheduler(u64 time_slice_ns) : m_time_slice_ns(time_slice_ns) {}
 
 void Scheduler::make_runnable(Context& context)
 {
+    // The running context is not on the queue, unless it blocked and is woken from inside
+    // its own schedule() (the idle loop runs on the blocked context's stack).
+    bool was_blocked = context.state == ContextState::Blocked;
     context.state = ContextState::Runnable;
-    if (!context.run_node.is_linked() && &context != m_current)
+    if (!context.run_node.is_linked() && (&context != m_current || was_blocked))
         m_run_queue.append(context);
 }
 

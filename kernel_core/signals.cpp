@@ -39,6 +39,9 @@ void raise_signal(Context& target, int signal)
         return;
     if (is_ignored(target, signal))
         return;
+    // As on Linux, init only receives the signals it installed handlers for.
+    if (target.pid == 1 && target.signal_handlers[signal] <= redox::SIG_IGN)
+        return;
     target.pending_signals |= 1u << signal;
     if (target.state == ContextState::Blocked && (target.interruptible || signal == redox::SIGKILL))
         the_kernel().scheduler().wake(target, -redox::EINTR);

@@ -23,7 +23,7 @@ void configure_logging(const std::string& level_name, const std::string& log_fil
         logger = spdlog::stderr_color_mt("kernel");
     logger->set_level(level);
     logger->set_pattern(log_file.empty() ? "[%n] %^%l%$: %v" : "[%Y-%m-%d %H:%M:%S.%e] [%n] %l: %v");
-    logger->flush_on(spdlog::level::warn);
+    logger->flush_on(log_file.empty() ? spdlog::level::warn : level);
     spdlog::set_default_logger(logger);
     spdlog::set_level(level);
 }
@@ -47,7 +47,7 @@ int main(int argc, char** argv)
            "Deterministic run: seed the rand scheme with N and use a virtual clock, so the same seed gives the same "
            "scheduling decisions and output")
         ->check(CLI::Range(std::uint64_t(1), std::numeric_limits<std::uint64_t>::max()));
-    app.add_option("--log-level", log_level, "Kernel log level: trace, debug, info, warn, error, critical, off")
+    app.add_option("--log-level", log_level, "Kernel log level: trace (also logs every syscall), debug, info, warn, error, critical, off")
         ->check(CLI::IsMember({ "trace", "debug", "info", "warn", "error", "critical", "off" }))
         ->capture_default_str();
     app.add_option("--log-file", log_file, "Write the kernel log to FILE instead of stderr");
@@ -66,6 +66,7 @@ int main(int argc, char** argv)
     kernel::BootConfig config;
     config.seed = seed;
     config.time_slice_ns = time_slice_ms * 1'000'000ull;
+    config.trace_syscalls = log_level == "trace";
     config.init_args.append("init");
     if (run_command) {
         config.init_args.append("--run");

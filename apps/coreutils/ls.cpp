@@ -4,11 +4,12 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "ls [-1adlA] [FILE]...\nList information about the FILEs (the current directory by default).\n"
+static constexpr char usage[] = "ls [-1adlAR] [FILE]...\nList information about the FILEs (the current directory by default).\n"
                                 "  -a  include entries starting with '.', and . and ..\n"
                                 "  -A  include entries starting with '.', but not . and ..\n"
                                 "  -d  list directories themselves, not their contents\n"
                                 "  -l  long listing format\n"
+                                "  -R  list subdirectories recursively\n"
                                 "  -1  one name per line (always the case here)";
 
 struct LsOptions {
@@ -16,6 +17,7 @@ struct LsOptions {
     bool all { false };
     bool almost_all { false };
     bool directory_itself { false };
+    bool recursive { false };
 };
 
 struct Row {
@@ -23,6 +25,7 @@ struct Row {
     String path; // where to stat and readlink it
     redox::Stat st {};
     bool stat_ok { false };
+    u8 kind { redox::DT_UNKNOWN };
 };
 
 static void sort_rows(Vector<Row>& rows)
@@ -100,7 +103,8 @@ static void print_rows(io::BufferedWriter& out, Vector<Row>& rows, const LsOptio
 static bool is_hidden(StringView name) { return !name.is_empty() && name[0] == '.'; }
 
 // Lists one directory's entries; returns false (after reporting) when it cannot be read.
-static bool list_directory(io::BufferedWriter& out, StringView path, const LsOptions& options)
+// With -R, the subdirectories to list next are appended to `subdirectories`, in order.
+static bool list_directory(io::BufferedWriter& out, StringView path, const LsOptions& options, Vector<String>& subdirectories)
 {
     Vector<DirEntry> entries;
     if (long r = read_directory(path, entries); r < 0) {
@@ -124,6 +128,7 @@ static bool list_directory(io::BufferedWriter& out, StringView path, const LsOpt
         Row row;
         row.path = join_path(path, entry.name);
         row.name = std::move(entry.name);
+        row.kind = entry.kind;
         rows.append(std::move(row));
     }
     sort_rows(rows);
@@ -132,13 +137,44 @@ static bool list_directory(io::BufferedWriter& out, StringView path, const LsOpt
             fill_long_info(row);
     }
     print_rows(out, rows, options);
+    if (options.recursive) {
+        for (auto& row : rows) {
+            if (row.name == "." || row.name == "..")
+                continue;
+            // Symlinks to directories are not followed, so a loop cannot recurse forever.
+            bool directory = row.kind == redox::DT_DIR;
+            if (row.kind == redox::DT_UNKNOWN) {
+                if (!row.stat_ok)
+                    fill_long_info(row);
+                directory = row.stat_ok && is_dir(row.st);
+            }
+            if (directory)
+                subdirectories.append(row.path);
+        }
+    }
     return true;
+}
+
+static bool list_tree(io::BufferedWriter& out, StringView path, const LsOptions& options, bool show_header, bool& first)
+{
+    if (!first)
+        out.write("\n");
+    first = false;
+    if (show_header) {
+        out.write(path);
+        out.write(":\n");
+    }
+    Vector<String> subdirectories;
+    bool ok = list_directory(out, path, options, subdirectories);
+    for (auto& subdirectory : subdirectories)
+        ok = list_tree(out, subdirectory, options, true, first) && ok;
+    return ok;
 }
 
 static int ls_main(int argc, char** argv, char**)
 {
     LsOptions ls;
-    OptionParser options("ls", argc, argv, "1adlA");
+    OptionParser options("ls", argc, argv, "1adlAR");
     for (int c; (c = options.next());) {
         if (c == OptionParser::LONG_OPTION) {
             StringView name = options.long_name();
@@ -150,6 +186,8 @@ static int ls_main(int argc, char** argv, char**)
                 c = 'A';
             else if (name == "directory")
                 c = 'd';
+            else if (name == "recursive")
+                c = 'R';
             else
                 c = options.unrecognized();
         }
@@ -158,6 +196,7 @@ static int ls_main(int argc, char** argv, char**)
         case 'A': ls.almost_all = true; break;
         case 'd': ls.directory_itself = true; break;
         case 'l': ls.long_format = true; break;
+        case 'R': ls.recursive = true; break;
         case '1': break;
         default: return usage_error(usage, 2);
         }
@@ -205,17 +244,10 @@ static int ls_main(int argc, char** argv, char**)
     sort_rows(files);
     sort_rows(directories);
     print_rows(out, files, ls);
-    bool show_headers = operands.size() > 1;
+    bool show_headers = operands.size() > 1 || ls.recursive;
     bool first = files.is_empty();
     for (auto& directory : directories) {
-        if (!first)
-            out.write("\n");
-        first = false;
-        if (show_headers) {
-            out.write(directory.name);
-            out.write(":\n");
-        }
-        if (!list_directory(out, directory.path, ls))
+        if (!list_tree(out, directory.path, ls, show_headers, first))
             status = 2;
     }
     if (long r = out.flush(); r < 0) {

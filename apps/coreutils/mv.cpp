@@ -90,6 +90,13 @@ static bool move_one(StringView src, StringView dst, const MvOptions& options)
         if (!copy_then_remove(src, dst, src_stat))
             return false;
     } else if (r < 0) {
+        StringView from = strip_trailing_slashes(src);
+        if (r == -redox::EINVAL && is_dir(src_stat) && dst.starts_with(from) && dst.length() > from.length()
+            && dst[from.length()] == '/') {
+            errf("mv: cannot move '%.*s' to a subdirectory of itself, '%.*s'\n", static_cast<int>(src.length()),
+                src.chars(), static_cast<int>(dst.length()), dst.chars());
+            return false;
+        }
         report_move(src, dst, r);
         return false;
     }

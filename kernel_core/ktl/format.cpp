@@ -66,10 +66,13 @@ usize vformat_buffer(char* buffer, usize size, const char* fmt, va_list args)
         }
         ++p;
         bool left = false;
+        bool alternate = false;
         char pad = ' ';
         for (;; ++p) {
             if (*p == '-')
                 left = true;
+            else if (*p == '#')
+                alternate = true;
             else if (*p == '0')
                 pad = '0';
             else
@@ -108,6 +111,11 @@ usize vformat_buffer(char* buffer, usize size, const char* fmt, va_list args)
         case 'o': {
             u64 v = longness ? va_arg(args, u64) : va_arg(args, unsigned);
             unsigned base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
+            if (alternate && base == 16) {
+                sink.put('0');
+                sink.put(*p == 'X' ? 'X' : 'x');
+                width = width > 2 ? width - 2 : 0;
+            }
             put_number(sink, v, false, base, *p == 'X', width, left, pad);
             break;
         }

@@ -45,6 +45,11 @@ public:
     {
         if (more.is_empty())
             return;
+        if (!m_chars.is_empty() && more.chars() >= m_chars.data() && more.chars() < m_chars.data() + m_chars.size()) {
+            String copy(more); // appending a part of itself: the buffer may move
+            append(copy.view());
+            return;
+        }
         usize old = length();
         m_chars.resize(old + more.length() + 1);
         copy_bytes(m_chars.data() + old, more.chars(), more.length());
@@ -62,6 +67,17 @@ public:
 
 private:
     void assign(StringView view)
+    {
+        if (!m_chars.is_empty() && view.chars() >= m_chars.data() && view.chars() < m_chars.data() + m_chars.size()) {
+            // The view points into this string: copy it out before overwriting.
+            String copy;
+            copy.assign_fresh(view);
+            m_chars = static_cast<Vector<char>&&>(copy.m_chars);
+            return;
+        }
+        assign_fresh(view);
+    }
+    void assign_fresh(StringView view)
     {
         m_chars.clear();
         if (view.is_empty())

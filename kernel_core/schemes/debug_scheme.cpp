@@ -5,6 +5,7 @@
 #include "../events.h"
 #include "../hal/console.h"
 #include "../kernel.h"
+#include "../klog.h"
 #include "../scheduler.h"
 #include "../signals.h"
 
@@ -25,7 +26,11 @@ ErrorOr<usize> DebugScheme::read(usize handle, void* buffer, usize length, u64, 
         return errno_error(redox::EBADF);
     for (;;) {
         if (!m_ready.is_empty()) {
-            usize n = ktl::min(length, m_ready.length());
+            // One line per read, like a terminal in canonical mode: a shell reading its next
+            // command must not swallow the lines typed ahead for the program it starts.
+            isize newline = m_ready.view().find('\n');
+            usize line = newline < 0 ? m_ready.length() : static_cast<usize>(newline) + 1;
+            usize n = ktl::min(length, line);
             ktl::copy_bytes(buffer, m_ready.c_str(), n);
             m_ready = m_ready.view().substring(n);
             return n;
@@ -123,6 +128,7 @@ void DebugScheme::take_input(char c)
     case 3: // Ctrl-C
         m_line.clear();
         echo("^C\n");
+        KLOG_DEBUG("console", "Ctrl-C: SIGINT to process group %u", m_foreground_pgid);
         if (m_foreground_pgid)
             (void)kill(*the_kernel().contexts().find(1), -static_cast<long>(m_foreground_pgid), redox::SIGINT);
         return;

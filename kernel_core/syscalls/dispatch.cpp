@@ -3,6 +3,7 @@
 // are delivered on the way out.
 #include "../hal/clock.h"
 #include "../kernel.h"
+#include "../klog.h"
 #include "../scheduler.h"
 #include "../signals.h"
 #include "handlers.h"
@@ -24,6 +25,25 @@ static Result dispatch(unsigned long number, usize a, usize b, usize c, usize d,
     }
 }
 
+static const char* syscall_name(unsigned long number)
+{
+    switch (number) {
+#define REDOX_SYSCALL_NAME(name, value) \
+    case (value):                       \
+        return #name;
+        REDOX_SYSCALLS(REDOX_SYSCALL_NAME)
+#undef REDOX_SYSCALL_NAME
+    default:
+        return "unknown";
+    }
+}
+
+static void trace_syscall(unsigned long number, usize a, usize b, usize c, usize d, const Result& result)
+{
+    long value = result.is_error() ? -static_cast<long>(result.error().code) : static_cast<long>(result.value());
+    klog(hal::LogLevel::Debug, "syscall", "pid %u %s(%#lx, %#lx, %#lx, %#lx) = %ld", current().pid, syscall_name(number), a, b, c, d, value);
+}
+
 extern "C" long redox_syscall(unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d,
     unsigned long e)
 {
@@ -36,6 +56,8 @@ extern "C" long redox_syscall(unsigned long number, unsigned long a, unsigned lo
     scheduler.preemption_point();
 
     Result result = dispatch(number, a, b, c, d, e);
+    if (k.config().trace_syscalls) [[unlikely]]
+        trace_syscall(number, a, b, c, d, result);
 
     Context& self = scheduler.current();
     if (self.pending_signals) [[unlikely]]

@@ -432,7 +432,9 @@ ErrorOr<u64> Memfs::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
 
     if (exclusive)
         return err(EEXIST);
-    if (want_symlink && !node->is_symlink())
+    // O_SYMLINK means "do not follow": on anything else it just opens the node (lstat),
+    // but it can not turn a file into a link.
+    if (want_symlink && !node->is_symlink() && want_write)
         return err(EINVAL);
     if (node->is_dir()) {
         if (want_write || ((flags & O_TRUNC) && !stat_only))
