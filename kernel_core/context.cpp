@@ -28,6 +28,28 @@ Context* ContextTable::create()
     return context;
 }
 
+ContextTable::~ContextTable()
+{
+    for (Context*& context : m_slots) {
+        if (!context)
+            continue;
+        // Unlink first: contexts point at each other through these lists.
+        while (Context* child = context->children.take_first())
+            (void)child;
+        ktl::IntrusiveList<Context, &Context::sibling_node>::remove(*context);
+    }
+    for (Context*& context : m_slots) {
+        if (!context)
+            continue;
+        context->run_node = {};
+        context->wake_timer.node = {};
+        if (context->hal_context)
+            hal::context_destroy(context->hal_context);
+        delete context;
+        context = nullptr;
+    }
+}
+
 void ContextTable::destroy(Context* context)
 {
     if (context->pid < m_slots.size() && m_slots[context->pid] == context)

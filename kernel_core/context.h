@@ -84,6 +84,11 @@ struct Context {
 // pid -> context. Pids are small integers reused after the zombie is reaped.
 class ContextTable {
 public:
+    ContextTable() = default;
+    ContextTable(const ContextTable&) = delete;
+    ContextTable& operator=(const ContextTable&) = delete;
+    // Kernel teardown: frees every context left and its stack.
+    ~ContextTable();
     Context* find(u32 pid) const { return pid < m_slots.size() ? m_slots[pid] : nullptr; }
     // Creates a context with a fresh pid (not yet runnable).
     Context* create();

@@ -81,8 +81,8 @@ Kernel::~Kernel()
 {
     // Contexts still alive at shutdown are abandoned with their stacks (freed by the HAL);
     // the scheme objects stay referenced by namespaces and are released with them.
-    delete m_namespaces;
     delete m_contexts;
+    delete m_namespaces;
     delete m_scheduler;
     delete m_random;
     delete m_log;

@@ -10,22 +10,24 @@
 
 namespace kernel {
 
-WaitQueue::~WaitQueue()
-{
-    // Nobody may sleep on a queue that goes away: wake them so they see the change.
-    wake_all();
-}
+// A queue only goes away when nobody can be waiting on it (blocked callers hold references
+// to what owns it), or at kernel teardown, when the waiters' stacks are already gone.
+WaitQueue::~WaitQueue() = default;
 
 bool WaitQueue::is_empty() const { return m_waiters.is_empty(); }
 
 void WaitQueue::wake_one()
 {
+    if (the_kernel().scheduler().is_stopped())
+        return m_waiters.forget_all(); // teardown: the waiters' stacks are gone
     if (Waiter* waiter = m_waiters.first())
         the_kernel().scheduler().wake(*waiter->context, 0);
 }
 
 void WaitQueue::wake_all()
 {
+    if (the_kernel().scheduler().is_stopped())
+        return m_waiters.forget_all();
     while (Waiter* waiter = m_waiters.first())
         the_kernel().scheduler().wake(*waiter->context, 0);
 }
@@ -44,7 +46,7 @@ void Scheduler::make_runnable(Context& context)
 
 void Scheduler::wake(Context& context, int result)
 {
-    if (context.state != ContextState::Blocked)
+    if (m_stopped || context.state != ContextState::Blocked)
         return;
     context.wake_result = result;
     if (context.waiter)
@@ -176,6 +178,7 @@ int Scheduler::run_until_stopped()
     schedule();
     finish_switch();
     m_current = nullptr;
+    m_stopped = true; // teardown: nothing is woken or scheduled any more
     return m_stop_status;
 }
 

@@ -55,6 +55,7 @@ public:
     // Called first thing on a freshly started context.
     void finish_switch();
     u64 context_switches() const { return m_switches; }
+    bool is_stopped() const { return m_stopped; }
 
 private:
     void schedule();
@@ -74,6 +75,7 @@ private:
     volatile bool m_need_reschedule { false };
     volatile bool m_timer_fired { false };
     bool m_stop_requested { false };
+    bool m_stopped { false };
     bool m_on_boot_stack { true };
     int m_stop_status { 0 };
 };

@@ -23,6 +23,12 @@ public:
     IntrusiveList& operator=(const IntrusiveList&) = delete;
 
     bool is_empty() const { return m_head.next == &m_head; }
+    // Empties the list without touching its elements (they may already be gone).
+    void forget_all()
+    {
+        m_head.prev = &m_head;
+        m_head.next = &m_head;
+    }
     usize size() const
     {
         usize n = 0;

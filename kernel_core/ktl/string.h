@@ -46,8 +46,7 @@ public:
         if (more.is_empty())
             return;
         if (!m_chars.is_empty() && more.chars() >= m_chars.data() && more.chars() < m_chars.data() + m_chars.size()) {
-            String copy(more); // appending a part of itself: the buffer may move
-            append(copy.view());
+            append_copy_of(more); // appending a part of itself: the buffer may move
             return;
         }
         usize old = length();
@@ -66,6 +65,7 @@ public:
     }
 
 private:
+    void append_copy_of(StringView part);
     void assign(StringView view)
     {
         if (!m_chars.is_empty() && view.chars() >= m_chars.data() && view.chars() < m_chars.data() + m_chars.size()) {

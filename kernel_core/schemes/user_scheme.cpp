@@ -145,7 +145,7 @@ ErrorOr<u64> UserScheme::fsize(usize handle) { return static_cast<u64>(TRY(call(
 
 void UserScheme::close(usize handle)
 {
-    if (m_dead)
+    if (m_dead || the_kernel().scheduler().is_stopped())
         return;
     // One-way: the caller does not wait, so the record lives on the heap until the daemon reads it.
     auto* pending = new Pending {};

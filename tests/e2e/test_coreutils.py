@@ -539,6 +539,16 @@ class Sandbox(CoreutilsTestCase):
         self.assertRun("sandbox --null nosuchcmd", "", 127, stderr_contains="nosuchcmd")
 
 
+class Shutdown(CoreutilsTestCase):
+    def test_powers_off(self):
+        result = self.assertRun("echo before; shutdown; sleep 2; echo after")
+        self.assertEqual(result.stdout, "before\n")
+
+    def test_bad_use(self):
+        self.assertRun("shutdown -x", "", 1, stderr_contains="invalid option -- 'x'")
+        self.assertRun("shutdown later", "", 1, stderr_contains="invalid time 'later'")
+
+
 class Help(CoreutilsTestCase):
     UTILITIES = ["ls", "cat", "mkdir", "rm", "rmdir", "cp", "mv", "touch", "ln", "ps", "kill", "sleep",
                  "env", "uname", "wc", "head", "tail", "grep", "dd", "sandbox", "shutdown", "pwd"]

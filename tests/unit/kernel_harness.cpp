@@ -1,0 +1,93 @@
+#include "kernel_harness.h"
+
+#include "../../kernel_core/kernel.h"
+#include "../fake_hal/fake_hal.h"
+#include "redox/program.h"
+
+namespace harness {
+
+namespace {
+// The test binary runs one kernel at a time; its body is handed to pid 1 through here.
+std::function<int()>* s_body = nullptr;
+bool s_start_file_system = false;
+
+int start_file_system()
+{
+    long pid = spawn([] {
+        const char* argv[] = { "filed", nullptr };
+        const char* envp[] = { nullptr };
+        return static_cast<int>(sys::execve("/scheme/initfs/bin/filed", argv, envp));
+    });
+    for (int i = 0; i < 1000; ++i) {
+        long fd = sys::open("/", redox::O_STAT | redox::O_RDONLY);
+        if (fd >= 0) {
+            sys::close(static_cast<int>(fd));
+            return 0;
+        }
+        sys::yield();
+    }
+    (void)pid;
+    return -1;
+}
+
+} // namespace
+
+int test_init_main(int, char**, char**)
+{
+    if (s_start_file_system && start_file_system() != 0)
+        return 99;
+    return (*s_body)();
+}
+
+namespace {
+int clone_entry(void* argument)
+{
+    auto* body = static_cast<std::function<int()>*>(argument);
+    int status = (*body)();
+    delete body;
+    return status;
+}
+} // namespace
+
+Run boot(std::function<int()> body, Options options)
+{
+    fake_hal::reset(options.console_input);
+    s_body = &body;
+    s_start_file_system = options.start_file_system;
+    kernel::BootConfig config;
+    config.init_args.append("test-init");
+    config.seed = 7;
+    config.time_slice_ns = options.time_slice_ns;
+    Run run;
+    {
+        kernel::Kernel kernel(config);
+        run.status = kernel.run();
+    }
+    run.console = fake_hal::console_output();
+    s_body = nullptr;
+    return run;
+}
+
+long spawn(std::function<int()> body, unsigned long flags)
+{
+    auto* heap_body = new std::function<int()>(std::move(body));
+    long pid = sys::clone(flags, clone_entry, heap_body);
+    if (pid < 0)
+        delete heap_body;
+    return pid;
+}
+
+int wait_status(long pid)
+{
+    int status = -1;
+    long r;
+    do
+        r = sys::waitpid(pid, &status, 0);
+    while (r == -redox::EINTR);
+    return r == pid ? status : -1;
+}
+
+} // namespace harness
+
+static int test_init(int argc, char** argv, char** envp) { return harness::test_init_main(argc, argv, envp); }
+REDOX_PROGRAM("test-init", test_init)
