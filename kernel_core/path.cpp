@@ -8,6 +8,9 @@ namespace kernel {
 
 ErrorOr<ktl::String> canonicalize_path(StringView cwd, StringView path)
 {
+    // PATH_MAX applies to what the caller passed, even if it would canonicalise to less.
+    if (path.length() > max_path_length)
+        return errno_error(redox::ENAMETOOLONG);
     ktl::String joined;
     if (path.is_empty() || path[0] != '/') {
         joined = cwd;
@@ -92,12 +95,18 @@ ErrorOr<ResolvedPath> resolve_path(const Context& context, StringView path)
 
 ktl::String display_path(StringView scheme_name, StringView reference)
 {
+    // Schemes may answer fpath with or without a leading '/' (memfs adds one): one separator.
+    while (!reference.is_empty() && reference[0] == '/')
+        reference = reference.substring(1);
     ktl::String out;
     if (scheme_name == "file") {
         out = "/";
     } else {
-        out = "/scheme/";
-        out.append(scheme_name);
+        out = "/scheme";
+        if (!scheme_name.is_empty()) {
+            out.append('/');
+            out.append(scheme_name);
+        }
         if (!reference.is_empty())
             out.append('/');
     }

@@ -196,14 +196,3 @@ bool parse_i64(StringView text, i64& out)
 
 } // namespace ktl
 
-#include "string.h"
-
-namespace ktl {
-
-void String::append_copy_of(StringView part)
-{
-    String copy(part);
-    append(copy.view());
-}
-
-} // namespace ktl

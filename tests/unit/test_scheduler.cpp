@@ -57,7 +57,7 @@ TEST_CASE("time slices share the CPU fairly between busy contexts that never blo
                 harness::wait_status(pid);
             return 0;
         },
-        { .time_slice_ns = 100'000 });
+        { .console_input = {}, .time_slice_ns = 100'000, .start_file_system = false });
     CHECK(run.status == 0);
     long total = counts[0] + counts[1] + counts[2];
     REQUIRE(total > 1000);
