@@ -59,14 +59,14 @@ ErrorOr<void> kill(Context& sender, long pid, int signal)
     if (signal < 0 || signal >= redox::NSIG)
         return errno_error(redox::EINVAL);
     bool found = false, permitted = false;
+    // A zombie still exists until it is reaped (as on Linux, kill succeeds and does nothing):
+    // a `kill -0` probe must not report a child that exited but was not waited for as gone.
     auto consider = [&](Context& target) {
-        if (target.state == ContextState::Zombie)
-            return;
         found = true;
         if (!may_signal(sender, target))
             return;
         permitted = true;
-        if (signal)
+        if (signal && target.state != ContextState::Zombie)
             raise_signal(target, signal);
     };
     if (pid > 0) {

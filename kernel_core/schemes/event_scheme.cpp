@@ -68,7 +68,8 @@ ErrorOr<usize> EventScheme::write(usize handle, const void* buffer, usize length
         return errno_error(redox::EINVAL);
     auto* events = static_cast<const redox::Event*>(buffer);
     for (usize i = 0; i < length / sizeof(redox::Event); ++i) {
-        const redox::Event& event = events[i];
+        redox::Event event = events[i];
+        event.flags &= redox::EVENT_READ | redox::EVENT_WRITE; // unknown bits are dropped
         if (event.id == redox::EVENT_TIMEOUT_ID) {
             for (usize t = 0; t < q->timeouts.size();) {
                 if (!q->timeouts[t]->timer.is_armed()) {

@@ -242,8 +242,12 @@ Result sys_futimens(usize fd, usize address, usize length, usize, usize)
 
 Result sys_fevent(usize fd, usize flags, usize, usize, usize)
 {
+    constexpr usize known = redox::EVENT_READ | redox::EVENT_WRITE;
+    if (flags & ~known)
+        return errno_error(redox::EINVAL);
     auto file = TRY(get_file(fd));
-    return file->scheme->fevent(file->handle, flags);
+    // Only readiness bits that were asked for (a daemon's answer is not trusted).
+    return TRY(file->scheme->fevent(file->handle, flags)) & flags;
 }
 
 Result sys_fpath(usize fd, usize buffer, usize length, usize, usize)

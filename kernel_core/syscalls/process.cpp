@@ -113,7 +113,18 @@ Result sys_setpgid(usize pid, usize pgid, usize, usize, usize)
         return errno_error(redox::ESRCH);
     if (target->sid != self.sid)
         return errno_error(redox::EPERM);
-    target->pgid = pgid == 0 ? target->pid : static_cast<u32>(pgid);
+    u32 group = pgid == 0 ? target->pid : static_cast<u32>(pgid);
+    if (group != target->pid) {
+        // Joining a group needs an existing group of the same session (POSIX EPERM).
+        bool exists = false;
+        the_kernel().contexts().for_each([&](Context& c) {
+            if (c.pgid == group && c.sid == self.sid) // zombies still hold their group
+                exists = true;
+        });
+        if (!exists)
+            return errno_error(redox::EPERM);
+    }
+    target->pgid = group;
     return 0u;
 }
 

@@ -9,11 +9,15 @@
 
 namespace kernel {
 
+// User space is the lower half of a 48-bit address space (x86_64 and aarch64 alike): a
+// range reaching past it is kernel memory or a bogus length, never the caller's.
+constexpr usize user_space_end = 0x0000'8000'0000'0000ull;
+
 inline ktl::ErrorOr<void> validate_user_range(usize address, usize length)
 {
     if (length == 0)
         return {};
-    if (address < 4096 || address + length < address)
+    if (address < 4096 || address >= user_space_end || length > user_space_end - address)
         return ktl::Error::from_errno(redox::EFAULT);
     return {};
 }

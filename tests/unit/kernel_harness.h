@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "undef_host_macros.h"
+#include "../../kernel_core/abi/redox/undef_host_macros.h"
 
 #include "redox/sys.h"
 

@@ -1,7 +1,8 @@
 #pragma once
 // Host headers define errno names, open flags, signals and wait flags as macros; the
 // Redox ABI headers name them as constants in namespace redox. Include this after host
-// headers and before the ABI headers in code that mixes both (the unit tests).
+// headers and before the ABI headers in code that mixes both (unit tests, redox-bench).
+// <sys/syscall.h> also defines SYS_name macros.
 #undef AT_REMOVEDIR
 #undef CLOCK_MONOTONIC
 #undef CLOCK_REALTIME
@@ -112,3 +113,56 @@
 #undef SIG_IGN
 #undef WNOHANG
 #undef WUNTRACED
+#undef SYS_name
+#undef SYS_open
+#undef SYS_link
+#undef SYS_unlink
+#undef SYS_chmod
+#undef SYS_rmdir
+#undef SYS_openat
+#undef SYS_read
+#undef SYS_write
+#undef SYS_close
+#undef SYS_lseek
+#undef SYS_fstat
+#undef SYS_frename
+#undef SYS_dup
+#undef SYS_getdents
+#undef SYS_fcntl
+#undef SYS_dup2
+#undef SYS_ftruncate
+#undef SYS_fchmod
+#undef SYS_fstatvfs
+#undef SYS_fsync
+#undef SYS_fchown
+#undef SYS_futimens
+#undef SYS_fevent
+#undef SYS_fpath
+#undef SYS_fexec
+#undef SYS_exit
+#undef SYS_waitpid
+#undef SYS_execve
+#undef SYS_chdir
+#undef SYS_getpid
+#undef SYS_kill
+#undef SYS_setpgid
+#undef SYS_umask
+#undef SYS_getppid
+#undef SYS_sigaction
+#undef SYS_clone
+#undef SYS_getpgid
+#undef SYS_yield
+#undef SYS_nanosleep
+#undef SYS_getcwd
+#undef SYS_getuid
+#undef SYS_getgid
+#undef SYS_geteuid
+#undef SYS_getegid
+#undef SYS_setreuid
+#undef SYS_setregid
+#undef SYS_clock_gettime
+#undef SYS_pipe2
+#undef SYS_getns
+#undef SYS_getens
+#undef SYS_setrens
+#undef SYS_mkns
