@@ -256,7 +256,7 @@ TEST_CASE("fpath gives the canonical display path of an opened file")
             sys::close(static_cast<int>(uname));
             return 0;
         },
-        { .start_file_system = true });
+        { .console_input = {}, .start_file_system = true });
     CHECK(run.status == 0);
 }
 
@@ -306,6 +306,6 @@ TEST_CASE("openat resolves relative paths against a directory fd")
             sys::close(static_cast<int>(sysdir));
             return 0;
         },
-        { .start_file_system = true });
+        { .console_input = {}, .start_file_system = true });
     CHECK(run.status == 0);
 }
