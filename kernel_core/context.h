@@ -55,6 +55,7 @@ struct Context {
     u32 ens { 1 };
     u16 umask { 022 };
     bool is_thread { false };
+    bool exec_pending { false }; // exec succeeded: switch to the new program on syscall exit
 
     // Process tree: children are linked through sibling_node on the parent's list.
     ktl::ListNode sibling_node;

@@ -187,6 +187,16 @@ ErrorOr<void> exec_current(ktl::RefPtr<FileDescription> file, ktl::Vector<ktl::S
         if (handler != redox::SIG_IGN)
             handler = redox::SIG_DFL;
     release_vfork_parent(self);
+    // The switch to the new program happens in the syscall exit path (start_pending_exec),
+    // once the handler frames holding references have unwound: nothing on the old stack
+    // may own kernel resources when it is abandoned.
+    self.exec_pending = true;
+    return {};
+}
+
+void start_pending_exec(Context& self)
+{
+    self.exec_pending = false;
     the_kernel().scheduler().restart_current(context_entry, &self);
 }
 

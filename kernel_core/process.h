@@ -12,9 +12,12 @@ Context* create_init(Program& program, const ktl::Vector<ktl::String>& args);
 
 ErrorOr<u32> clone_current(unsigned long flags, CloneEntry entry, void* argument);
 
-// Replaces the current program with the one named by the executable `file`. Only returns on error.
+// Prepares the current context to run the program named by the executable `file`: on
+// success the syscall exit path calls start_pending_exec, which never returns.
 ErrorOr<void> exec_current(ktl::RefPtr<FileDescription> file, ktl::Vector<ktl::String>&& args,
     ktl::Vector<ktl::String>&& env, StringView exec_path);
+
+[[noreturn]] void start_pending_exec(Context& self);
 
 // Exits the current context with a wait status (exit code << 8, or a signal number).
 [[noreturn]] void exit_current(int wait_status);

@@ -3,6 +3,7 @@
 // are delivered on the way out.
 #include "../hal/clock.h"
 #include "../kernel.h"
+#include "../process.h"
 #include "../klog.h"
 #include "../scheduler.h"
 #include "../signals.h"
@@ -60,6 +61,8 @@ extern "C" long redox_syscall(unsigned long number, unsigned long a, unsigned lo
         trace_syscall(number, a, b, c, d, result);
 
     Context& self = scheduler.current();
+    if (self.exec_pending) [[unlikely]]
+        start_pending_exec(self);
     if (self.pending_signals) [[unlikely]]
         deliver_signals(self);
     if (result.is_error())

@@ -29,7 +29,7 @@ static Result exec_with(ktl::RefPtr<FileDescription> file, usize argv, usize env
         args.append(path);
     TRY(exec_current(static_cast<ktl::RefPtr<FileDescription>&&>(file), static_cast<ktl::Vector<ktl::String>&&>(args),
         static_cast<ktl::Vector<ktl::String>&&>(env), path));
-    return 0u; // not reached: exec_current only returns errors
+    return 0u; // the dispatcher starts the new program (start_pending_exec)
 }
 
 Result sys_execve(usize path_address, usize path_length, usize argv, usize envp, usize)

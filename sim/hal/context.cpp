@@ -17,6 +17,7 @@
 #include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define SIM_ASAN 1
 #else
@@ -139,6 +140,11 @@ Context* context_create(ContextEntry entry, void* argument)
 {
     auto* context = new Context;
     context->stack_bottom = stack_pool().take();
+#if SIM_ASAN
+    // A reused slot still carries the redzones of frames that never returned (an exited
+    // context is switched away from for good): clear them, or ASan reports the new frames.
+    __asan_unpoison_memory_region(context->stack_bottom, stack_size);
+#endif
     context->entry = entry;
     context->argument = argument;
 #if SIM_ASAN

@@ -266,10 +266,12 @@ TEST_CASE("a fixed-seed fuzz of 20,000 syscalls: every call returns and the kern
                     auto* pairs = reinterpret_cast<unsigned long(*)[2]>(scratch.data() + 8 * rng.below(64));
                     unsigned long count = rng.below(4);
                     for (unsigned long k = 0; k < count; ++k) {
-                        const char* names[] = { "null", "zero", "nope", "a/b", "" };
-                        const char* n = names[rng.below(5)];
-                        pairs[k][0] = rng.below(5) == 0 ? rng.below(4096) : sys::ptr(n);
-                        pairs[k][1] = rng.below(5) == 0 ? rng.below(300) : std::strlen(n);
+                        static const std::string too_long(300, 'n');
+                        const char* names[] = { "null", "zero", "nope", "a/b", "", too_long.c_str() };
+                        const char* n = names[rng.below(6)];
+                        bool garbage = rng.below(5) == 0;
+                        pairs[k][0] = garbage ? rng.below(4096) : sys::ptr(n);
+                        pairs[k][1] = garbage ? rng.below(300) : std::strlen(n);
                     }
                     a = rng.below(8) == 0 ? 1 + rng.below(4095) : sys::ptr(pairs);
                     b = rng.below(8) == 0 ? arg() : count;
