@@ -245,10 +245,12 @@ ErrorOr<u32> wait_child(long pid, int* status, int options)
     for (;;) {
         bool any = false;
         for (Context* child = self.children.first(); child; child = self.children.next_of(*child)) {
-            bool matches = pid > 0 ? child->pid == static_cast<u32>(pid)
+            // Compared as 64-bit values: a pid out of u32 range matches nothing (it must
+            // not alias a real pid by truncation), and -LONG_MIN is never computed.
+            bool matches = pid > 0 ? static_cast<u64>(child->pid) == static_cast<u64>(pid)
                 : pid == -1        ? true
                 : pid == 0         ? child->pgid == self.pgid
-                                   : child->pgid == static_cast<u32>(-pid);
+                                   : static_cast<u64>(child->pgid) == 0 - static_cast<u64>(pid);
             if (!matches)
                 continue;
             any = true;

@@ -58,6 +58,9 @@ ErrorOr<void> kill(Context& sender, long pid, int signal)
 {
     if (signal < 0 || signal >= redox::NSIG)
         return errno_error(redox::EINVAL);
+    // Pids and groups are u32: a wider value names nobody (and must not alias by truncation).
+    if (pid > 0xffffffffl || pid < -0xffffffffl)
+        return errno_error(redox::ESRCH);
     bool found = false, permitted = false;
     // A zombie still exists until it is reaped (as on Linux, kill succeeds and does nothing):
     // a `kill -0` probe must not report a child that exited but was not waited for as gone.

@@ -9,12 +9,14 @@ usize write_dirent(void* buffer, usize capacity, StringView name, u64 inode, u8 
     usize length = (offsetof(redox::DirentHeader, name) + name.length() + 1 + 7) & ~usize(7);
     if (length > capacity)
         return 0;
-    auto* header = static_cast<redox::DirentHeader*>(buffer);
-    header->inode = inode;
-    header->next_offset = next_offset;
-    header->record_length = static_cast<u16>(length);
-    header->kind = kind;
-    char* out = header->name;
+    // The caller's buffer need not be aligned: build the header here and copy it out.
+    redox::DirentHeader header {};
+    header.inode = inode;
+    header.next_offset = next_offset;
+    header.record_length = static_cast<u16>(length);
+    header.kind = kind;
+    ktl::copy_bytes(buffer, &header, offsetof(redox::DirentHeader, name));
+    char* out = static_cast<char*>(buffer) + offsetof(redox::DirentHeader, name);
     ktl::copy_bytes(out, name.chars(), name.length());
     ktl::fill_bytes(out + name.length(), 0, length - offsetof(redox::DirentHeader, name) - name.length());
     return length;

@@ -111,6 +111,10 @@ TEST_CASE("waitpid: exit codes, WNOHANG, ECHILD and bad arguments")
             return 0;
         });
         CHECK(sys::waitpid(busy, &status, redox::WNOHANG) == 0);
+        // Pids wider than 32 bits name nobody: no aliasing by truncation.
+        CHECK(sys::waitpid(busy + (1l << 32), &status, redox::WNOHANG) == -redox::ECHILD);
+        CHECK(sys::waitpid(-(1l << 32) - 1, &status, redox::WNOHANG) == -redox::ECHILD);
+        CHECK(sys::waitpid(-0x7fff'ffff'ffff'ffffl - 1, &status, redox::WNOHANG) == -redox::ECHILD);
         CHECK(sys::waitpid(-1, &status, redox::WNOHANG) == 0);
         CHECK(sys::waitpid(busy, &status, 0x100) == -redox::EINVAL);
         CHECK(sys::waitpid(busy, reinterpret_cast<int*>(8), 0) == -redox::EFAULT);
@@ -219,6 +223,10 @@ TEST_CASE("kill: permissions, missing pids, signal 0 probes, bad signals")
         CHECK(sys::kill(sys::getpid(), 99) == -redox::EINVAL);
         CHECK(sys::kill(sys::getpid(), -1) == -redox::EINVAL);
         CHECK(sys::kill(-4000, redox::SIGTERM) == -redox::ESRCH);
+        // Pids wider than 32 bits name nobody (1 + 2^32 must not reach pid 1).
+        CHECK(sys::kill(1 + (1l << 32), 0) == -redox::ESRCH);
+        CHECK(sys::kill(-1 - (1l << 32), 0) == -redox::ESRCH);
+        CHECK(sys::kill(-0x7fff'ffff'ffff'ffffl - 1, 0) == -redox::ESRCH);
 
         bool stop = false;
         long victim = spawn([&stop] {
