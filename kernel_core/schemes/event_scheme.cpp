@@ -11,29 +11,13 @@ namespace kernel {
 
 void notify_event(Scheme& scheme, usize handle, usize flags) { event_scheme().notify(scheme, handle, flags); }
 
-ErrorOr<EventScheme::Queue*> EventScheme::queue(usize handle)
-{
-    if (handle >= m_queues.size() || !m_queues[handle])
-        return errno_error(redox::EBADF);
-    return m_queues[handle];
-}
-
 ErrorOr<usize> EventScheme::open(StringView path, unsigned long, const Caller&)
 {
     if (!path.is_empty())
         return errno_error(redox::ENOENT);
-    usize handle = m_queues.size();
-    for (usize i = 0; i < m_queues.size(); ++i) {
-        if (!m_queues[i]) {
-            handle = i;
-            break;
-        }
-    }
-    if (handle == m_queues.size())
-        m_queues.append(nullptr);
-    m_queues[handle] = new Queue;
-    m_queues[handle]->handle = handle;
-    return handle;
+    auto* q = new Queue;
+    q->handle = m_queues.insert(q);
+    return q->handle;
 }
 
 void EventScheme::push(Queue& q, u64 id, u64 flags, u64 data)
@@ -63,7 +47,7 @@ void EventScheme::notify(Scheme& scheme, usize handle, usize flags)
 
 ErrorOr<usize> EventScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long, const Caller&)
 {
-    Queue* q = TRY(queue(handle));
+    Queue* q = TRY(m_queues.get(handle));
     if (length % sizeof(redox::Event))
         return errno_error(redox::EINVAL);
     auto* events = static_cast<const redox::Event*>(buffer);
@@ -113,7 +97,7 @@ ErrorOr<usize> EventScheme::write(usize handle, const void* buffer, usize length
 
 ErrorOr<usize> EventScheme::read(usize handle, void* buffer, usize length, u64, unsigned long flags, const Caller&)
 {
-    Queue* q = TRY(queue(handle));
+    Queue* q = TRY(m_queues.get(handle));
     usize capacity = length / sizeof(redox::Event);
     if (capacity == 0)
         return errno_error(redox::EINVAL);
@@ -122,7 +106,7 @@ ErrorOr<usize> EventScheme::read(usize handle, void* buffer, usize length, u64, 
             return errno_error(redox::EAGAIN);
         if (the_kernel().scheduler().block(&q->readers, 0, true) == -redox::EINTR)
             return errno_error(redox::EINTR);
-        q = TRY(queue(handle));
+        q = TRY(m_queues.get(handle));
     }
     usize n = ktl::min(capacity, q->ready.size());
     ktl::copy_bytes(buffer, q->ready.data(), n * sizeof(redox::Event));
@@ -133,10 +117,9 @@ ErrorOr<usize> EventScheme::read(usize handle, void* buffer, usize length, u64, 
 
 void EventScheme::close(usize handle)
 {
-    auto result = queue(handle);
-    if (result.is_error())
+    Queue* q = m_queues.take(handle);
+    if (!q)
         return;
-    Queue* q = result.value();
     for (Watch* watch = m_watches.first(); watch;) {
         Watch* next = m_watches.next_of(*watch);
         if (watch->queue == q || (watch->scheme == this && watch->handle == handle)) {
@@ -149,13 +132,12 @@ void EventScheme::close(usize handle)
         the_kernel().scheduler().cancel(timeout->timer);
         delete timeout;
     }
-    m_queues[handle] = nullptr;
     delete q;
 }
 
 ErrorOr<void> EventScheme::fstat(usize handle, redox::Stat& st)
 {
-    TRY(queue(handle));
+    TRY(m_queues.get(handle));
     st = {};
     st.st_mode = redox::MODE_CHR | 0600;
     return {};
@@ -163,7 +145,7 @@ ErrorOr<void> EventScheme::fstat(usize handle, redox::Stat& st)
 
 ErrorOr<usize> EventScheme::fevent(usize handle, usize flags)
 {
-    Queue* q = TRY(queue(handle));
+    Queue* q = TRY(m_queues.get(handle));
     return (q->ready.is_empty() ? 0 : redox::EVENT_READ) & flags;
 }
 

@@ -6,6 +6,7 @@
 // Queues nest: a queue's fd can be watched by another queue (not by itself).
 #include "../ktl/list.h"
 #include "../ktl/vector.h"
+#include "../handle_table.h"
 #include "../scheme.h"
 #include "../wait_queue.h"
 
@@ -45,10 +46,9 @@ private:
         WaitQueue readers;
         ktl::Vector<TimeoutTimer*> timeouts;
     };
-    ErrorOr<Queue*> queue(usize handle);
     void push(Queue& queue, u64 id, u64 flags, u64 data);
 
-    ktl::Vector<Queue*> m_queues;
+    HandleTable<Queue> m_queues;
     ktl::IntrusiveList<Watch, &Watch::node> m_watches;
 };
 

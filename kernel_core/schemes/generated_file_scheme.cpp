@@ -56,42 +56,25 @@ ErrorOr<usize> GeneratedFileScheme::open(StringView path, unsigned long flags, c
         return errno_error(redox::EACCES);
     if (wants_write && caller.uid != 0 && !(mode & 0002))
         return errno_error(redox::EACCES);
-    Open open;
-    open.path = path;
-    open.mode = mode;
-    open.in_use = true;
-    if (!is_dir && (mode & 0444) && !(flags & redox::O_STAT) && !generate(path, open.content))
+    auto* open = new Open { ktl::String(path), {}, mode };
+    if (!is_dir && (mode & 0444) && !(flags & redox::O_STAT) && !generate(path, open->content)) {
+        delete open;
         return errno_error(redox::ENOENT);
-    for (usize i = 0; i < m_open.size(); ++i) {
-        if (!m_open[i].in_use) {
-            m_open[i] = static_cast<Open&&>(open);
-            return i;
-        }
     }
-    m_open.append(static_cast<Open&&>(open));
-    return m_open.size() - 1;
-}
-
-ErrorOr<GeneratedFileScheme::Open*> GeneratedFileScheme::get(usize handle)
-{
-    if (handle >= m_open.size() || !m_open[handle].in_use)
-        return errno_error(redox::EBADF);
-    return &m_open[handle];
+    return m_open.insert(open);
 }
 
 ErrorOr<usize> GeneratedFileScheme::dup(usize handle, StringView what, const Caller&)
 {
-    Open* o = TRY(get(handle));
+    Open* o = TRY(m_open.get(handle));
     if (!what.is_empty())
         return errno_error(redox::EINVAL);
-    Open copy = *o;
-    m_open.append(static_cast<Open&&>(copy));
-    return m_open.size() - 1;
+    return m_open.insert(new Open(*o));
 }
 
 ErrorOr<usize> GeneratedFileScheme::read(usize handle, void* buffer, usize length, u64 offset, unsigned long, const Caller&)
 {
-    Open* o = TRY(get(handle));
+    Open* o = TRY(m_open.get(handle));
     if ((o->mode & redox::MODE_TYPE) == redox::MODE_DIR)
         return errno_error(redox::EISDIR);
     if (offset >= o->content.length())
@@ -103,7 +86,7 @@ ErrorOr<usize> GeneratedFileScheme::read(usize handle, void* buffer, usize lengt
 
 ErrorOr<usize> GeneratedFileScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long, const Caller& caller)
 {
-    Open* o = TRY(get(handle));
+    Open* o = TRY(m_open.get(handle));
     if (!(o->mode & 0222))
         return errno_error(redox::EBADF);
     ktl::String path = o->path;
@@ -112,21 +95,15 @@ ErrorOr<usize> GeneratedFileScheme::write(usize handle, const void* buffer, usiz
 
 ErrorOr<u64> GeneratedFileScheme::fsize(usize handle)
 {
-    Open* o = TRY(get(handle));
+    Open* o = TRY(m_open.get(handle));
     return static_cast<u64>(o->content.length());
 }
 
-void GeneratedFileScheme::close(usize handle)
-{
-    if (handle < m_open.size()) {
-        m_open[handle].in_use = false;
-        m_open[handle].content.clear();
-    }
-}
+void GeneratedFileScheme::close(usize handle) { delete m_open.take(handle); }
 
 ErrorOr<usize> GeneratedFileScheme::fpath(usize handle, char* buffer, usize length)
 {
-    Open* o = TRY(get(handle));
+    Open* o = TRY(m_open.get(handle));
     usize n = ktl::min(length, o->path.length());
     ktl::copy_bytes(buffer, o->path.c_str(), n);
     return n;
@@ -134,7 +111,7 @@ ErrorOr<usize> GeneratedFileScheme::fpath(usize handle, char* buffer, usize leng
 
 ErrorOr<void> GeneratedFileScheme::fstat(usize handle, redox::Stat& st)
 {
-    Open* o = TRY(get(handle));
+    Open* o = TRY(m_open.get(handle));
     st = {};
     st.st_mode = o->mode;
     st.st_nlink = 1;
@@ -145,7 +122,7 @@ ErrorOr<void> GeneratedFileScheme::fstat(usize handle, redox::Stat& st)
 
 ErrorOr<usize> GeneratedFileScheme::getdents(usize handle, void* buffer, usize length, u64 offset)
 {
-    Open* o = TRY(get(handle));
+    Open* o = TRY(m_open.get(handle));
     if ((o->mode & redox::MODE_TYPE) != redox::MODE_DIR)
         return errno_error(redox::ENOTDIR);
     ktl::String directory = o->path;

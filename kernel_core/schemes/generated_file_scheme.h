@@ -3,6 +3,7 @@
 // produced once at open, so a reader sees one consistent snapshot.
 #include "../ktl/string.h"
 #include "../ktl/vector.h"
+#include "../handle_table.h"
 #include "../scheme.h"
 
 namespace kernel {
@@ -37,11 +38,9 @@ private:
         ktl::String path;
         ktl::String content;
         u16 mode;
-        bool in_use { false };
     };
-    ErrorOr<Open*> get(usize handle);
     ErrorOr<u16> mode_of(StringView path);
-    ktl::Vector<Open> m_open;
+    HandleTable<Open> m_open;
 };
 
 } // namespace kernel

@@ -11,14 +11,7 @@ namespace kernel {
 
 usize PipeScheme::allocate_handle(Pipe* pipe, bool is_write)
 {
-    usize handle;
-    if (!m_free_handles.is_empty()) {
-        handle = m_free_handles.take_last();
-    } else {
-        handle = m_ends.size();
-        m_ends.append(End {});
-    }
-    m_ends[handle] = { pipe, is_write };
+    usize handle = m_ends.insert(new End { pipe, is_write });
     if (is_write) {
         ++pipe->writers;
         pipe->write_handle = static_cast<u32>(handle);
@@ -27,13 +20,6 @@ usize PipeScheme::allocate_handle(Pipe* pipe, bool is_write)
         pipe->read_handle = static_cast<u32>(handle);
     }
     return handle;
-}
-
-ErrorOr<PipeScheme::End*> PipeScheme::end(usize handle)
-{
-    if (handle >= m_ends.size() || !m_ends[handle].pipe)
-        return errno_error(redox::EBADF);
-    return &m_ends[handle];
 }
 
 ErrorOr<usize> PipeScheme::open(StringView path, unsigned long, const Caller&)
@@ -47,7 +33,7 @@ ErrorOr<usize> PipeScheme::open(StringView path, unsigned long, const Caller&)
 
 ErrorOr<usize> PipeScheme::dup(usize handle, StringView what, const Caller&)
 {
-    End* e = TRY(end(handle));
+    End* e = TRY(m_ends.get(handle));
     if (what == "write")
         return allocate_handle(e->pipe, true);
     if (what == "read")
@@ -59,14 +45,13 @@ ErrorOr<usize> PipeScheme::dup(usize handle, StringView what, const Caller&)
 
 void PipeScheme::close(usize handle)
 {
-    auto result = end(handle);
-    if (result.is_error())
+    End* e = m_ends.take(handle);
+    if (!e)
         return;
-    End e = *result.value();
-    m_ends[handle] = {};
-    m_free_handles.append(handle);
-    Pipe* pipe = e.pipe;
-    if (e.is_write) {
+    Pipe* pipe = e->pipe;
+    bool is_write = e->is_write;
+    delete e;
+    if (is_write) {
         if (--pipe->writers == 0) {
             pipe->readable.wake_all();
             if (pipe->readers)
@@ -85,7 +70,7 @@ void PipeScheme::close(usize handle)
 
 ErrorOr<usize> PipeScheme::read(usize handle, void* buffer, usize length, u64, unsigned long flags, const Caller&)
 {
-    End* e = TRY(end(handle));
+    End* e = TRY(m_ends.get(handle));
     if (e->is_write)
         return errno_error(redox::EBADF);
     Pipe* pipe = e->pipe;
@@ -113,7 +98,7 @@ ErrorOr<usize> PipeScheme::read(usize handle, void* buffer, usize length, u64, u
 
 ErrorOr<usize> PipeScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long flags, const Caller&)
 {
-    End* e = TRY(end(handle));
+    End* e = TRY(m_ends.get(handle));
     if (!e->is_write)
         return errno_error(redox::EBADF);
     Pipe* pipe = e->pipe;
@@ -147,7 +132,7 @@ ErrorOr<usize> PipeScheme::write(usize handle, const void* buffer, usize length,
 
 ErrorOr<usize> PipeScheme::fpath(usize handle, char* buffer, usize length)
 {
-    End* e = TRY(end(handle));
+    End* e = TRY(m_ends.get(handle));
     StringView path = e->is_write ? "write" : "read";
     usize n = ktl::min(length, path.length());
     ktl::copy_bytes(buffer, path.chars(), n);
@@ -156,7 +141,7 @@ ErrorOr<usize> PipeScheme::fpath(usize handle, char* buffer, usize length)
 
 ErrorOr<void> PipeScheme::fstat(usize handle, redox::Stat& st)
 {
-    End* e = TRY(end(handle));
+    End* e = TRY(m_ends.get(handle));
     st = {};
     st.st_mode = redox::MODE_FIFO | (e->is_write ? 0200 : 0400);
     st.st_size = e->pipe->size;
@@ -165,7 +150,7 @@ ErrorOr<void> PipeScheme::fstat(usize handle, redox::Stat& st)
 
 ErrorOr<usize> PipeScheme::fevent(usize handle, usize flags)
 {
-    End* e = TRY(end(handle));
+    End* e = TRY(m_ends.get(handle));
     usize ready = 0;
     if (!e->is_write && (e->pipe->size || e->pipe->writers == 0))
         ready |= redox::EVENT_READ;

@@ -3,6 +3,7 @@
 // A 64 KiB ring buffer; readers see end of file when every write end is closed, writers
 // get EPIPE (and SIGPIPE) when every read end is closed.
 #include "../ktl/vector.h"
+#include "../handle_table.h"
 #include "../scheme.h"
 #include "../wait_queue.h"
 
@@ -37,11 +38,9 @@ private:
         Pipe* pipe { nullptr };
         bool is_write { false };
     };
-    ErrorOr<End*> end(usize handle);
     usize allocate_handle(Pipe* pipe, bool is_write);
 
-    ktl::Vector<End> m_ends;
-    ktl::Vector<usize> m_free_handles;
+    HandleTable<End> m_ends;
 };
 
 } // namespace kernel

@@ -18,38 +18,21 @@ ErrorOr<i64> clock_now_ns(int clock)
     return errno_error(redox::EINVAL);
 }
 
-ErrorOr<TimeScheme::Clock*> TimeScheme::clock(usize handle)
-{
-    if (handle >= m_clocks.size() || !m_clocks[handle])
-        return errno_error(redox::EBADF);
-    return m_clocks[handle];
-}
-
 ErrorOr<usize> TimeScheme::open(StringView path, unsigned long, const Caller&)
 {
     u64 id;
     if (!ktl::parse_u64(path, id) || (id != redox::CLOCK_REALTIME && id != redox::CLOCK_MONOTONIC))
         return errno_error(redox::ENOENT);
-    usize handle = m_clocks.size();
-    for (usize i = 0; i < m_clocks.size(); ++i)
-        if (!m_clocks[i]) {
-            handle = i;
-            break;
-        }
-    if (handle == m_clocks.size())
-        m_clocks.append(nullptr);
     auto* c = new Clock;
-    c->handle = handle;
     c->clock = static_cast<int>(id);
     c->scheme = this;
-    c->timer.owner = this;
-    m_clocks[handle] = c;
-    return handle;
+    c->handle = m_clocks.insert(c);
+    return c->handle;
 }
 
 ErrorOr<usize> TimeScheme::read(usize handle, void* buffer, usize length, u64, unsigned long, const Caller&)
 {
-    Clock* c = TRY(clock(handle));
+    Clock* c = TRY(m_clocks.get(handle));
     if (length < sizeof(redox::TimeSpec))
         return errno_error(redox::EINVAL);
     i64 now = TRY(clock_now_ns(c->clock));
@@ -61,7 +44,7 @@ ErrorOr<usize> TimeScheme::read(usize handle, void* buffer, usize length, u64, u
 
 ErrorOr<usize> TimeScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long, const Caller&)
 {
-    Clock* c = TRY(clock(handle));
+    Clock* c = TRY(m_clocks.get(handle));
     if (length < sizeof(redox::TimeSpec))
         return errno_error(redox::EINVAL);
     redox::TimeSpec ts;
@@ -85,17 +68,15 @@ ErrorOr<usize> TimeScheme::write(usize handle, const void* buffer, usize length,
 
 void TimeScheme::close(usize handle)
 {
-    auto result = clock(handle);
-    if (result.is_error())
-        return;
-    the_kernel().scheduler().cancel(result.value()->timer);
-    delete result.value();
-    m_clocks[handle] = nullptr;
+    if (Clock* c = m_clocks.take(handle)) {
+        the_kernel().scheduler().cancel(c->timer);
+        delete c;
+    }
 }
 
 ErrorOr<usize> TimeScheme::fpath(usize handle, char* buffer, usize length)
 {
-    Clock* c = TRY(clock(handle));
+    Clock* c = TRY(m_clocks.get(handle));
     char text[4];
     usize n = ktl::format_buffer(text, sizeof text, "%d", c->clock);
     n = ktl::min(n, length);
@@ -105,7 +86,7 @@ ErrorOr<usize> TimeScheme::fpath(usize handle, char* buffer, usize length)
 
 ErrorOr<void> TimeScheme::fstat(usize handle, redox::Stat& st)
 {
-    TRY(clock(handle));
+    TRY(m_clocks.get(handle));
     st = {};
     st.st_mode = redox::MODE_CHR | 0444;
     return {};
@@ -113,7 +94,7 @@ ErrorOr<void> TimeScheme::fstat(usize handle, redox::Stat& st)
 
 ErrorOr<usize> TimeScheme::fevent(usize handle, usize flags)
 {
-    Clock* c = TRY(clock(handle));
+    Clock* c = TRY(m_clocks.get(handle));
     return (c->expired ? redox::EVENT_READ : 0) & flags;
 }
 

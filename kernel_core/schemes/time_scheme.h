@@ -3,6 +3,7 @@
 // writing a TimeSpec arms a one-shot timeout at that time, after which the fd is readable
 // (for event queues).
 #include "../ktl/vector.h"
+#include "../handle_table.h"
 #include "../scheme.h"
 #include "../wait_queue.h"
 
@@ -26,8 +27,7 @@ private:
         int clock;
         bool expired { false };
     };
-    ErrorOr<Clock*> clock(usize handle);
-    ktl::Vector<Clock*> m_clocks;
+    HandleTable<Clock> m_clocks;
 };
 
 // Current time of a clock id (CLOCK_REALTIME / CLOCK_MONOTONIC) in nanoseconds.

@@ -233,27 +233,20 @@ ErrorOr<usize> UserScheme::fevent(usize handle, usize flags) { return call(redox
 
 ErrorOr<usize> UserScheme::fcntl(usize handle, int cmd, usize arg) { return call(redox::OP_FCNTL, handle, static_cast<u64>(cmd), arg); }
 
-ErrorOr<RootScheme::Handle*> RootScheme::get(usize handle)
-{
-    if (handle >= m_handles.size() || !m_handles[handle].in_use)
-        return errno_error(redox::EBADF);
-    return &m_handles[handle];
-}
-
 ErrorOr<usize> RootScheme::open(StringView path, unsigned long flags, const Caller& caller)
 {
-    Handle handle;
-    handle.in_use = true;
     Namespace* ns = the_kernel().namespaces().get(current().ens);
     if (!ns)
         return errno_error(redox::EACCES);
     if (path.is_empty()) {
         if (flags & redox::O_CREAT)
             return errno_error(redox::EINVAL);
+        auto* listing = new Handle;
         ns->for_each([&](StringView name, Scheme&) {
             if (!name.is_empty())
-                handle.names.append(name);
+                listing->names.append(name);
         });
+        return m_handles.insert(listing);
     } else {
         if (!(flags & redox::O_CREAT))
             return ns->find(path) ? errno_error(redox::EISDIR) : errno_error(redox::ENOENT);
@@ -264,27 +257,21 @@ ErrorOr<usize> RootScheme::open(StringView path, unsigned long flags, const Call
         if (ns->find(path))
             return errno_error(redox::EEXIST);
     }
-    usize index = m_handles.size();
-    for (usize i = 0; i < m_handles.size(); ++i)
-        if (!m_handles[i].in_use) {
-            index = i;
-            break;
-        }
-    if (index == m_handles.size())
-        m_handles.append(Handle {});
-    if (!path.is_empty()) {
-        handle.scheme = ktl::make_ref<UserScheme>(*this, index);
-        handle.scheme->set_name(path);
-        TRY(ns->insert(path, handle.scheme));
-        KLOG_INFO("scheme", "pid %u registered scheme '%.*s'", caller.pid, static_cast<int>(path.length()), path.chars());
+    auto* channel = new Handle;
+    usize index = m_handles.insert(channel);
+    channel->scheme = ktl::make_ref<UserScheme>(*this, index);
+    channel->scheme->set_name(path);
+    if (auto inserted = ns->insert(path, channel->scheme); inserted.is_error()) {
+        delete m_handles.take(index);
+        return inserted.error();
     }
-    m_handles[index] = static_cast<Handle&&>(handle);
+    KLOG_INFO("scheme", "pid %u registered scheme '%.*s'", caller.pid, static_cast<int>(path.length()), path.chars());
     return index;
 }
 
 ErrorOr<usize> RootScheme::read(usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller&)
 {
-    Handle* h = TRY(get(handle));
+    Handle* h = TRY(m_handles.get(handle));
     if (h->scheme) {
         ktl::RefPtr<UserScheme> scheme = h->scheme;
         return scheme->take_requests(buffer, length, flags & redox::O_NONBLOCK);
@@ -303,7 +290,7 @@ ErrorOr<usize> RootScheme::read(usize handle, void* buffer, usize length, u64 of
 
 ErrorOr<usize> RootScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long, const Caller&)
 {
-    Handle* h = TRY(get(handle));
+    Handle* h = TRY(m_handles.get(handle));
     if (!h->scheme)
         return errno_error(redox::EBADF);
     ktl::RefPtr<UserScheme> scheme = h->scheme;
@@ -312,17 +299,15 @@ ErrorOr<usize> RootScheme::write(usize handle, const void* buffer, usize length,
 
 void RootScheme::close(usize handle)
 {
-    auto result = get(handle);
-    if (result.is_error())
-        return;
-    if (result.value()->scheme)
-        result.value()->scheme->die();
-    m_handles[handle] = Handle {};
+    Handle* h = m_handles.take(handle);
+    if (h && h->scheme)
+        h->scheme->die();
+    delete h;
 }
 
 ErrorOr<usize> RootScheme::fpath(usize handle, char* buffer, usize length)
 {
-    Handle* h = TRY(get(handle));
+    Handle* h = TRY(m_handles.get(handle));
     StringView name = h->scheme ? h->scheme->name().view() : StringView();
     usize n = ktl::min(length, name.length());
     ktl::copy_bytes(buffer, name.chars(), n);
@@ -331,7 +316,7 @@ ErrorOr<usize> RootScheme::fpath(usize handle, char* buffer, usize length)
 
 ErrorOr<void> RootScheme::fstat(usize handle, redox::Stat& st)
 {
-    Handle* h = TRY(get(handle));
+    Handle* h = TRY(m_handles.get(handle));
     st = {};
     st.st_mode = h->scheme ? (redox::MODE_CHR | 0600) : (redox::MODE_DIR | 0555);
     st.st_nlink = 1;
@@ -340,7 +325,7 @@ ErrorOr<void> RootScheme::fstat(usize handle, redox::Stat& st)
 
 ErrorOr<usize> RootScheme::getdents(usize handle, void* buffer, usize length, u64 offset)
 {
-    Handle* h = TRY(get(handle));
+    Handle* h = TRY(m_handles.get(handle));
     if (h->scheme)
         return errno_error(redox::ENOTDIR);
     usize written = 0;
@@ -358,7 +343,7 @@ ErrorOr<usize> RootScheme::getdents(usize handle, void* buffer, usize length, u6
 
 ErrorOr<usize> RootScheme::fevent(usize handle, usize flags)
 {
-    Handle* h = TRY(get(handle));
+    Handle* h = TRY(m_handles.get(handle));
     if (!h->scheme)
         return flags & redox::EVENT_READ;
     return (h->scheme->has_requests() ? redox::EVENT_READ : 0) & flags;

@@ -7,6 +7,7 @@
 // with EIO at once and the name leaves every namespace.
 #include "../ktl/list.h"
 #include "../ktl/vector.h"
+#include "../handle_table.h"
 #include "../scheme.h"
 #include "../wait_queue.h"
 
@@ -82,10 +83,8 @@ private:
     struct Handle {
         ktl::RefPtr<UserScheme> scheme; // a channel, or null for a listing
         ktl::Vector<ktl::String> names; // listing snapshot
-        bool in_use { false };
     };
-    ErrorOr<Handle*> get(usize handle);
-    ktl::Vector<Handle> m_handles;
+    HandleTable<Handle> m_handles;
 };
 
 } // namespace kernel
