@@ -31,6 +31,12 @@ void on_timer()
         s_kernel->scheduler().on_timer();
 }
 
+void preempt_from_interrupt()
+{
+    if (s_kernel && s_kernel->scheduler().has_current())
+        s_kernel->scheduler().preemption_point();
+}
+
 static u8 seed_bytes(u64 seed, int i) { return static_cast<u8>((seed * 0x9E3779B97F4A7C15ull + static_cast<u64>(i) * 0xBF58476D1CE4E5B9ull) >> 56); }
 
 Kernel::Kernel(const BootConfig& config) : m_config(config)

@@ -37,10 +37,12 @@ static void context_entry(void* argument)
     the_kernel().scheduler().finish_switch();
     Context& self = *static_cast<Context*>(argument);
     int code;
+    hal::program_begins();
     if (self.program)
         code = self.program->main(static_cast<int>(self.args.size()), self.argv_pointers.data(), self.envp_pointers.data());
     else
         code = self.clone_entry(self.clone_argument);
+    hal::program_ends();
     exit_current((code & 0xff) << 8);
 }
 

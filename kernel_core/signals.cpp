@@ -1,6 +1,7 @@
 #include "signals.h"
 
 #include "abi/redox/flags.h"
+#include "hal/context.h"
 #include "kernel.h"
 #include "process.h"
 #include "scheduler.h"
@@ -104,7 +105,9 @@ void deliver_signals(Context& self)
         if (handler == redox::SIG_IGN)
             continue;
         // One address space: the handler is simply called on the context's own stack.
+        hal::program_begins();
         reinterpret_cast<void (*)(int)>(handler)(signal);
+        hal::program_ends();
     }
 }
 

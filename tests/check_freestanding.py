@@ -10,6 +10,7 @@ ALLOWED = {
     "_Znwm", "_Znam", "_ZdlPv", "_ZdlPvm", "_ZdaPv", "_ZdaPvm",  # operator new / delete
     "__cxa_pure_virtual",
     "kernel::on_timer",  # defined by the core, called by the HAL
+    "kernel::handle_syscall",
 }
 
 

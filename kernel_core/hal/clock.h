@@ -21,4 +21,8 @@ void idle(u64 deadline_ns);
 namespace kernel {
 // Called by the platform when the one-shot timer expires. Only sets flags.
 void on_timer();
+// Called by the platform on the way out of an interrupt that stopped program code (never
+// kernel code): switches to another context if the time slice is over. Returns when the
+// interrupted context is scheduled again.
+void preempt_from_interrupt();
 } // namespace kernel

@@ -23,6 +23,12 @@ void context_switch(Context* from, Context* to);
 // Frees a context that is not running, without running anything on its stack.
 void context_destroy(Context* context);
 
+// The core calls these around program code it runs itself (a program's entry point, a
+// clone entry): program code may be preempted at any instruction on hardware, core code may
+// not. The syscall entry (syscall_entry.h) brackets kernel code the same way.
+void program_begins();
+void program_ends();
+
 // Bytes of stack each context gets (for accounting in sys:context).
 usize context_stack_size();
 // Bytes of stack this context has touched so far (high-water mark), if the platform knows.

@@ -76,6 +76,8 @@ bool SysScheme::generate(StringView path, ktl::String& out)
     } else if (path == "scheme") {
         if (Namespace* ns = k.namespaces().get(self.ens))
             ns->for_each([&](StringView name, Scheme&) {
+                if (name.is_empty())
+                    return; // the root scheme has no name to list
                 out.append(name);
                 out.append('\n');
             });

@@ -1,4 +1,6 @@
-// The syscall entry: one table (REDOX_SYSCALLS) drives dispatch. This is the only place
+// The syscall handler: one table (REDOX_SYSCALLS) drives dispatch. Each world's entry
+// (redox_syscall: a call in the sim, an interrupt-masked call or `syscall` on hardware)
+// lands here. This is the only place
 // where an Error becomes -errno. Every syscall is a preemption point, and pending signals
 // are delivered on the way out.
 #include "../hal/clock.h"
@@ -45,7 +47,7 @@ static void trace_syscall(unsigned long number, usize a, usize b, usize c, usize
     klog(hal::LogLevel::Debug, "syscall", "pid %u %s(%#lx, %#lx, %#lx, %#lx) = %ld", current().pid, syscall_name(number), a, b, c, d, value);
 }
 
-extern "C" long redox_syscall(unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d,
+long kernel::handle_syscall(unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d,
     unsigned long e)
 {
     Kernel& k = the_kernel();

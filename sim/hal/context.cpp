@@ -180,6 +180,10 @@ void context_destroy(Context* context)
     delete context;
 }
 
+// Fibers only switch inside syscalls: nothing to mask.
+void program_begins() {}
+void program_ends() {}
+
 usize context_stack_size() { return stack_size; }
 
 usize context_stack_used(Context* context)
