@@ -7,6 +7,11 @@ using namespace coreutils;
 static constexpr char usage[] = "cat [-nu] [FILE]...\nConcatenate FILEs to standard output; '-' or no FILE reads standard input.\n"
                                 "  -n  number all output lines\n  -u  (ignored)";
 
+static constexpr LongOption long_options[] = {
+    { "number", 'n' },
+};
+static constexpr CommandSyntax syntax { "cat", usage, "nu", long_options };
+
 struct LineNumbering {
     u64 next { 1 };
     bool at_line_start { true };
@@ -48,48 +53,29 @@ static CopyResult copy_numbered(int in, LineNumbering& numbering)
 
 static int cat_main(int argc, char** argv, char**)
 {
-    OptionParser options("cat", argc, argv, "nu");
+    OptionParser options(syntax, argc, argv);
     bool number = false;
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            if (options.long_name() == "help")
-                return print_help(usage);
-            if (options.long_name() == "number") {
-                number = true;
-                continue;
-            }
-            c = options.unrecognized();
+        switch (c) {
+        case 'n': number = true; break;
+        case 'u': break;
+        default: return options.stop(c);
         }
-        if (c == '?')
-            return usage_error(usage, 1);
-        if (c == 'n')
-            number = true;
     }
-    Vector<char*> operands = std::move(options.operands());
-    char dash[] = "-";
-    if (operands.is_empty())
-        operands.append(dash);
-
     int status = 0;
     LineNumbering numbering;
-    for (char* operand : operands) {
+    for (char* operand : options.operands_or("-")) {
         StringView name(operand);
-        bool is_stdin = name == "-";
-        int fd = 0;
-        if (!is_stdin) {
-            long opened = sys::open(name, redox::O_RDONLY);
-            if (opened < 0) {
-                io::report_error("cat", name, opened);
-                status = 1;
-                continue;
-            }
-            fd = static_cast<int>(opened);
+        InputFile input(name);
+        if (long r = input.error()) {
+            io::report_error("cat", name, r);
+            status = 1;
+            continue;
         }
-        CopyResult result = number ? copy_numbered(fd, numbering) : copy_fd(fd, 1);
-        if (!is_stdin)
-            sys::close(fd);
+        CopyResult result = number ? copy_numbered(input.fd(), numbering) : copy_fd(input.fd(), 1);
+        input.close();
         if (result.read_error) {
-            io::report_error("cat", is_stdin ? StringView("-") : name, result.read_error);
+            io::report_error("cat", name, result.read_error);
             status = 1;
         }
         if (result.write_error) {

@@ -2,122 +2,10 @@
 
 namespace coreutils {
 
-int OptionParser::next()
+void report_path_error(StringView app, StringView what, StringView path, long error)
 {
-    m_value = {};
-    m_has_value = false;
-    m_long_name = {};
-    for (;;) {
-        if (m_cluster) {
-            char* arg = m_argv[m_index];
-            char letter = arg[m_cluster++];
-            bool cluster_done = arg[m_cluster] == 0;
-            const char* spec = letter == ':' ? nullptr : __builtin_strchr(m_short_options, letter);
-            if (!spec) {
-                if (cluster_done) {
-                    m_cluster = 0;
-                    ++m_index;
-                }
-                errf("%.*s: invalid option -- '%c'\n", static_cast<int>(m_app.length()), m_app.chars(), letter);
-                return '?';
-            }
-            if (spec[1] != ':') {
-                if (cluster_done) {
-                    m_cluster = 0;
-                    ++m_index;
-                }
-                return letter;
-            }
-            // The value is the rest of the cluster or the next argument.
-            usize rest = m_cluster;
-            m_cluster = 0;
-            ++m_index;
-            if (!cluster_done) {
-                m_value = StringView(arg + rest);
-            } else if (m_index < m_argc) {
-                m_value = StringView(m_argv[m_index++]);
-            } else {
-                errf("%.*s: option requires an argument -- '%c'\n", static_cast<int>(m_app.length()), m_app.chars(), letter);
-                return '?';
-            }
-            m_has_value = true;
-            return letter;
-        }
-        if (m_index >= m_argc)
-            return 0;
-        char* arg = m_argv[m_index];
-        StringView view(arg);
-        if (view == "--") {
-            for (int i = m_index + 1; i < m_argc; ++i)
-                m_operands.append(m_argv[i]);
-            m_index = m_argc;
-            return 0;
-        }
-        if (view.starts_with("--")) {
-            ++m_index;
-            StringView body = view.substring(2);
-            isize equals = body.find('=');
-            if (equals >= 0) {
-                m_long_name = body.substring(0, static_cast<usize>(equals));
-                m_value = body.substring(static_cast<usize>(equals) + 1);
-                m_has_value = true;
-            } else {
-                m_long_name = body;
-            }
-            return LONG_OPTION;
-        }
-        if (view.length() > 1 && view[0] == '-') {
-            m_cluster = 1;
-            continue;
-        }
-        if (!m_permute) {
-            for (int i = m_index; i < m_argc; ++i)
-                m_operands.append(m_argv[i]);
-            m_index = m_argc;
-            return 0;
-        }
-        m_operands.append(arg);
-        ++m_index;
-    }
-}
-
-} // namespace coreutils
-
-namespace coreutils {
-
-int OptionParser::unrecognized()
-{
-    errf("%.*s: unrecognized option '--%.*s'\n", static_cast<int>(m_app.length()), m_app.chars(),
-        static_cast<int>(m_long_name.length()), m_long_name.chars());
-    return '?';
-}
-
-int print_help(StringView usage)
-{
-    outf("Usage: %.*s\n", static_cast<int>(usage.length()), usage.chars());
-    return 0;
-}
-
-int usage_error(StringView usage, int status)
-{
-    // Only the synopsis: the first line and its "   or:" continuations; --help shows all.
-    usize end = 0;
-    for (;;) {
-        isize nl = usage.find('\n', end);
-        end = nl < 0 ? usage.length() : static_cast<usize>(nl);
-        if (nl < 0 || !usage.substring(end + 1).starts_with("   or:"))
-            break;
-        ++end;
-    }
-    usage = usage.substring(0, end);
-    errf("Usage: %.*s\n", static_cast<int>(usage.length()), usage.chars());
-    return status;
-}
-
-int missing_operand(StringView app, StringView usage, int status)
-{
-    errf("%.*s: missing operand\n", static_cast<int>(app.length()), app.chars());
-    return usage_error(usage, status);
+    errf("%.*s: %.*s '%.*s': %s\n", static_cast<int>(app.length()), app.chars(), static_cast<int>(what.length()),
+        what.chars(), static_cast<int>(path.length()), path.chars(), redox::error_string(static_cast<int>(-error)));
 }
 
 long stat_path(StringView path, redox::Stat& st, bool follow_symlinks)
@@ -137,27 +25,6 @@ bool is_directory_path(StringView path)
 {
     redox::Stat st;
     return stat_path(path, st) == 0 && is_dir(st);
-}
-
-long read_link(StringView path, String& target)
-{
-    long fd = sys::open(path, redox::O_RDONLY | redox::O_SYMLINK | redox::O_NOFOLLOW);
-    if (fd < 0)
-        return fd;
-    target.clear();
-    long result = io::read_all(static_cast<int>(fd), target);
-    sys::close(static_cast<int>(fd));
-    return result;
-}
-
-long create_symlink(StringView target, StringView link_path)
-{
-    long fd = sys::open(link_path, redox::O_CREAT | redox::O_EXCL | redox::O_WRONLY | redox::O_SYMLINK | 0777);
-    if (fd < 0)
-        return fd;
-    long result = io::write_all(static_cast<int>(fd), target);
-    long closed = sys::close(static_cast<int>(fd));
-    return result < 0 ? result : closed < 0 ? closed : 0;
 }
 
 String join_path(StringView dir, StringView name)
@@ -212,78 +79,6 @@ long read_directory(StringView path, Vector<DirEntry>& out)
     long result = read_directory(static_cast<int>(fd), out);
     sys::close(static_cast<int>(fd));
     return result;
-}
-
-CopyResult copy_fd(int in, int out)
-{
-    CopyResult result;
-    // Heap buffer: app stacks are small and 64 KiB makes big copies cheap.
-    Vector<char> buffer;
-    buffer.resize(64 * 1024);
-    for (;;) {
-        long n = sys::read(in, buffer.data(), buffer.size());
-        if (n == -redox::EINTR)
-            continue;
-        if (n < 0) {
-            result.read_error = n;
-            return result;
-        }
-        if (n == 0)
-            return result;
-        if (long w = io::write_all(out, buffer.data(), static_cast<usize>(n)); w < 0) {
-            result.write_error = w;
-            return result;
-        }
-        result.bytes += static_cast<u64>(n);
-    }
-}
-
-static void report_quoted(StringView app, StringView what, StringView path, long error)
-{
-    errf("%.*s: %.*s '%.*s': %s\n", static_cast<int>(app.length()), app.chars(), static_cast<int>(what.length()),
-        what.chars(), static_cast<int>(path.length()), path.chars(), redox::error_string(static_cast<int>(-error)));
-}
-
-bool copy_file(StringView app, StringView src, StringView dst)
-{
-    long in = sys::open(src, redox::O_RDONLY);
-    if (in < 0) {
-        report_quoted(app, "cannot open", src, in);
-        return false;
-    }
-    redox::Stat st;
-    if (long r = sys::fstat(static_cast<int>(in), st); r < 0) {
-        report_quoted(app, "cannot stat", src, r);
-        sys::close(static_cast<int>(in));
-        return false;
-    }
-    if (is_dir(st)) {
-        report_quoted(app, "cannot copy directory", src, -redox::EISDIR);
-        sys::close(static_cast<int>(in));
-        return false;
-    }
-    unsigned long permissions = st.st_mode & redox::MODE_PERM;
-    long out = sys::open(dst, redox::O_CREAT | redox::O_WRONLY | redox::O_TRUNC | permissions);
-    if (out < 0) {
-        report_quoted(app, "cannot create regular file", dst, out);
-        sys::close(static_cast<int>(in));
-        return false;
-    }
-    CopyResult copied = copy_fd(static_cast<int>(in), static_cast<int>(out));
-    bool ok = copied.ok();
-    if (copied.read_error)
-        report_quoted(app, "error reading", src, copied.read_error);
-    else if (copied.write_error)
-        report_quoted(app, "error writing", dst, copied.write_error);
-    // O_CREAT's mode is filtered by the umask and ignored for an existing file.
-    if (ok)
-        sys::fchmod(static_cast<int>(out), permissions);
-    sys::close(static_cast<int>(in));
-    if (long r = sys::close(static_cast<int>(out)); r < 0 && ok) {
-        report_quoted(app, "error writing", dst, r);
-        ok = false;
-    }
-    return ok;
 }
 
 void format_mode(u32 mode, char out[11])
@@ -424,6 +219,13 @@ bool parse_decimal_ns(StringView text, u64 unit_ns, u64& out_ns)
     return true;
 }
 
+u64 monotonic_ns()
+{
+    redox::TimeSpec now {};
+    sys::clock_gettime(redox::CLOCK_MONOTONIC, now);
+    return static_cast<u64>(now.tv_sec) * 1000000000ull + static_cast<u64>(now.tv_nsec);
+}
+
 // Linux numbering, index = signal number.
 static const char* const s_signal_names[] = {
     nullptr, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
@@ -456,6 +258,15 @@ int parse_signal(StringView text)
             return i;
     }
     return -1;
+}
+
+int finish_output(io::BufferedWriter& out, StringView app, int status, int failure_status)
+{
+    if (long r = out.flush(); r < 0) {
+        io::report_error(app, "write error", r);
+        return failure_status;
+    }
+    return status;
 }
 
 void write_padded(io::BufferedWriter& out, StringView text, usize width, bool align_right)

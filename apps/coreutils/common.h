@@ -1,9 +1,11 @@
 #pragma once
-// Helpers shared by the coreutils: option parsing, path and stat helpers, mode and date
-// formatting, size suffixes, signal names. Like every app file, no mutable globals here:
-// all state lives in the caller's objects.
+// Helpers shared by the coreutils: path and stat helpers, mode and date formatting, size
+// suffixes, signal names; with options.h (command-line parsing) and file_ops.h (opening,
+// copying and linking files) every utility includes just this. Like every app file, no
+// mutable globals here: all state lives in the caller's objects.
 #include "../../kernel_core/ktl/string.h"
 #include "../../kernel_core/ktl/vector.h"
+#include "options.h"
 #include <redox/io.h>
 #include <redox/sys.h>
 
@@ -13,53 +15,8 @@ using ktl::String;
 using ktl::StringView;
 using ktl::Vector;
 
-// getopt-like option walking. Short options cluster ("-la"); a letter followed by ':' in
-// `short_options` takes a value ("-n5" or "-n 5"). "--" ends the options. Long options
-// ("--help", "--name=value") are returned as LONG_OPTION. With `permute`, operands may come
-// before options (as GNU allows); without it the first operand ends the options, which
-// commands that run another command (env, sandbox) need.
-class OptionParser {
-public:
-    static constexpr int LONG_OPTION = 256;
-
-    OptionParser(StringView app, int argc, char** argv, const char* short_options, bool permute = true)
-        : m_app(app)
-        , m_argc(argc)
-        , m_argv(argv)
-        , m_short_options(short_options)
-        , m_permute(permute)
-    {
-    }
-
-    // Returns the option letter, LONG_OPTION, 0 when the options end (operands() is then
-    // complete), or '?' after printing a GNU-style complaint about a bad option.
-    int next();
-    StringView value() const { return m_value; }
-    bool has_value() const { return m_has_value; }
-    StringView long_name() const { return m_long_name; }
-    // Prints "app: unrecognized option '--name'" for the current long option; returns '?'.
-    int unrecognized();
-    Vector<char*>& operands() { return m_operands; }
-
-private:
-    StringView m_app;
-    int m_argc;
-    char** m_argv;
-    const char* m_short_options;
-    bool m_permute;
-    int m_index { 1 };
-    usize m_cluster { 0 }; // position inside a "-abc" cluster, 0 when not in one
-    StringView m_value;
-    bool m_has_value { false };
-    StringView m_long_name;
-    Vector<char*> m_operands;
-};
-
-// "Usage: ..." on stdout (for --help, returns 0) or stderr (after a bad option, returns status).
-int print_help(StringView usage);
-int usage_error(StringView usage, int status);
-// "app: missing operand" plus the usage line on stderr; returns status.
-int missing_operand(StringView app, StringView usage, int status);
+// "app: what 'path': strerror(error)", the usual GNU complaint about one file.
+void report_path_error(StringView app, StringView what, StringView path, long error);
 
 // stat/lstat by path: 0 or -errno.
 long stat_path(StringView path, redox::Stat& st, bool follow_symlinks = true);
@@ -68,10 +25,6 @@ inline bool is_symlink(const redox::Stat& st) { return (st.st_mode & redox::MODE
 inline bool is_regular(const redox::Stat& st) { return (st.st_mode & redox::MODE_TYPE) == redox::MODE_FILE; }
 // True when path names a directory (following symlinks).
 bool is_directory_path(StringView path);
-
-long read_link(StringView path, String& target);
-// Creates link_path as a symlink holding `target`.
-long create_symlink(StringView target, StringView link_path);
 
 // "dir/name" without doubling the slash.
 String join_path(StringView dir, StringView name);
@@ -88,19 +41,6 @@ struct DirEntry {
 long read_directory(int fd, Vector<DirEntry>& out);
 long read_directory(StringView path, Vector<DirEntry>& out);
 
-// Copies all of `in` to `out`. Returns 0; on failure sets which side failed.
-struct CopyResult {
-    long read_error { 0 };
-    long write_error { 0 };
-    u64 bytes { 0 };
-    bool ok() const { return !read_error && !write_error; }
-};
-CopyResult copy_fd(int in, int out);
-
-// Copies a file's bytes to dst, creating or truncating it, and gives dst src's permission
-// bits. Reports errors GNU-style as `app`; returns true on success.
-bool copy_file(StringView app, StringView src, StringView dst);
-
 // "drwxr-xr-x" (10 characters plus NUL).
 void format_mode(u32 mode, char out[11]);
 // "YYYY-MM-DD HH:MM" in UTC (16 characters plus NUL).
@@ -111,6 +51,9 @@ void format_date(i64 epoch_seconds, char out[17]);
 bool parse_size(StringView text, u64& out);
 // Non-negative decimal with an optional fraction ("1.5"), as nanoseconds times `unit_ns`.
 bool parse_decimal_ns(StringView text, u64 unit_ns, u64& out_ns);
+
+// CLOCK_MONOTONIC in nanoseconds.
+u64 monotonic_ns();
 
 // Signal names without the SIG prefix ("TERM"); nullptr for an unknown number.
 const char* signal_name(int number);
@@ -143,6 +86,10 @@ void sort(Vector<T>& items, Less less)
     }
 }
 
+// Flushes standard output's writer: `status`, or after reporting "app: write error: ..." the
+// failure status.
+int finish_output(io::BufferedWriter& out, StringView app, int status, int failure_status = 1);
+
 // ktl's format has no '*' width, so columns are padded by hand.
 void write_padded(io::BufferedWriter& out, StringView text, usize width, bool align_right);
 void write_number(io::BufferedWriter& out, u64 value, usize width);
@@ -155,3 +102,5 @@ inline bool equals(const char* arg, StringView text) { return StringView(arg) ==
 inline char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 } // namespace coreutils
+
+#include "file_ops.h"

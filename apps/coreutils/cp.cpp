@@ -11,6 +11,14 @@ static constexpr char usage[] = "cp [-fnrRv] SOURCE DEST\n   or: cp [-fnrRv] SOU
                                 "  -f  accepted for compatibility\n"
                                 "  -v  explain what is being done";
 
+static constexpr LongOption long_options[] = {
+    { "recursive", 'r' },
+    { "no-clobber", 'n' },
+    { "force", 'f' },
+    { "verbose", 'v' },
+};
+static constexpr CommandSyntax syntax { "cp", usage, "fnrRvp", long_options };
+
 struct CpOptions {
     bool recursive { false };
     bool no_clobber { false };
@@ -27,8 +35,7 @@ struct Identity {
 
 static void report(StringView what, StringView path, long error)
 {
-    errf("cp: %.*s '%.*s': %s\n", static_cast<int>(what.length()), what.chars(), static_cast<int>(path.length()),
-        path.chars(), redox::error_string(static_cast<int>(-error)));
+    report_path_error("cp", what, path, error);
 }
 
 static bool copy_entry(StringView src, StringView dst, const CpOptions& options, bool command_line, Identity& created_root);
@@ -118,17 +125,12 @@ static bool copy_entry(StringView src, StringView dst, const CpOptions& options,
 
     bool ok;
     if (is_symlink(src_stat)) {
-        String target;
-        if (long r = read_link(src, target); r < 0) {
-            report("cannot read symbolic link", src, r);
-            return false;
-        }
-        if (dst_exists)
-            sys::unlink(dst);
-        long r = create_symlink(target, dst);
-        if (r < 0)
-            report("cannot create symbolic link", dst, r);
-        ok = r >= 0;
+        CopyResult copied = copy_symlink(src, dst, dst_exists);
+        if (copied.read_error)
+            report("cannot read symbolic link", src, copied.read_error);
+        else if (copied.write_error)
+            report("cannot create symbolic link", dst, copied.write_error);
+        ok = copied.ok();
     } else {
         ok = copy_file("cp", src, dst);
     }
@@ -140,23 +142,8 @@ static bool copy_entry(StringView src, StringView dst, const CpOptions& options,
 static int cp_main(int argc, char** argv, char**)
 {
     CpOptions cp;
-    OptionParser options("cp", argc, argv, "fnrRvp");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "recursive")
-                c = 'r';
-            else if (name == "no-clobber")
-                c = 'n';
-            else if (name == "force")
-                c = 'f';
-            else if (name == "verbose")
-                c = 'v';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'r':
         case 'R': cp.recursive = true; break;
@@ -164,33 +151,13 @@ static int cp_main(int argc, char** argv, char**)
         case 'v': cp.verbose = true; break;
         case 'f':
         case 'p': break; // modes are always kept; nothing else to preserve
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
-    auto& operands = options.operands();
-    if (operands.is_empty()) {
-        errf("cp: missing file operand\n");
-        return usage_error(usage, 1);
-    }
-    if (operands.size() == 1) {
-        errf("cp: missing destination file operand after '%s'\n", operands[0]);
-        return usage_error(usage, 1);
-    }
-    StringView target(operands.last());
-    bool into_directory = is_directory_path(target);
-    if (!into_directory && operands.size() > 2) {
-        errf("cp: target '%s' is not a directory\n", operands.last());
-        return 1;
-    }
-    int status = 0;
-    for (usize i = 0; i + 1 < operands.size(); ++i) {
-        StringView src(operands[i]);
-        String dst = into_directory ? join_path(target, base_name(src)) : String(target);
+    return for_each_destination(options, false, [&](StringView src, StringView dst) {
         Identity created_root;
-        if (!copy_entry(src, dst, cp, true, created_root))
-            status = 1;
-    }
-    return status;
+        return copy_entry(src, dst, cp, true, created_root);
+    });
 }
 
 REDOX_PROGRAM("cp", cp_main)

@@ -41,13 +41,6 @@ struct Stats {
     u64 bytes { 0 };
 };
 
-static u64 monotonic_ns()
-{
-    redox::TimeSpec now {};
-    sys::clock_gettime(redox::CLOCK_MONOTONIC, now);
-    return static_cast<u64>(now.tv_sec) * 1000000000ull + static_cast<u64>(now.tv_nsec);
-}
-
 // Like GNU's human_readable with autoscale and round-to-nearest: "512 B", "1.0 MB", "10 MiB".
 // `numerator / denominator` is the amount (the denominator lets rates be exact).
 static void format_human(char* out, usize size, u64 numerator, u64 denominator, bool iec)
@@ -270,8 +263,7 @@ static int dd_main(int argc, char** argv, char**)
     if (!dd.input.is_empty()) {
         long fd = sys::open(dd.input, redox::O_RDONLY);
         if (fd < 0) {
-            errf("dd: failed to open '%.*s': %s\n", static_cast<int>(dd.input.length()), dd.input.chars(),
-                redox::error_string(static_cast<int>(-fd)));
+            report_path_error("dd", "failed to open", dd.input, fd);
             return 1;
         }
         in = static_cast<int>(fd);
@@ -281,8 +273,7 @@ static int dd_main(int argc, char** argv, char**)
         unsigned long truncate = dd.notrunc || dd.seek ? 0 : redox::O_TRUNC;
         long fd = sys::open(dd.output, redox::O_WRONLY | redox::O_CREAT | truncate | 0644);
         if (fd < 0) {
-            errf("dd: failed to open '%.*s': %s\n", static_cast<int>(dd.output.length()), dd.output.chars(),
-                redox::error_string(static_cast<int>(-fd)));
+            report_path_error("dd", "failed to open", dd.output, fd);
             return 1;
         }
         out = static_cast<int>(fd);
@@ -302,8 +293,16 @@ static int dd_main(int argc, char** argv, char**)
             sys::close(out);
     };
     auto fail = [&](const char* what, StringView name, long error) {
-        errf("dd: %s '%.*s': %s\n", what, static_cast<int>(name.length()), name.chars(), redox::error_string(static_cast<int>(-error)));
+        report_path_error("dd", what, name, error);
         status = 1;
+    };
+
+    // One input block: its length, 0 at the end, or -errno after reporting the error.
+    auto read_block = [&] {
+        long n = read_some(in, buffer.data(), buffer.size());
+        if (n < 0)
+            fail("error reading", input_name, n);
+        return n;
     };
 
     // skip=: seek when the input allows it, otherwise read and discard.
@@ -311,12 +310,7 @@ static int dd_main(int argc, char** argv, char**)
         u64 offset = dd.skip * dd.ibs;
         if (sys::lseek(in, static_cast<long>(offset), redox::SEEK_CUR) < 0) {
             for (u64 block = 0; block < dd.skip; ++block) {
-                long n = read_some(in, buffer.data(), buffer.size());
-                if (n < 0) {
-                    fail("error reading", input_name, n);
-                    break;
-                }
-                if (n == 0)
+                if (read_block() <= 0)
                     break;
             }
         }
@@ -343,12 +337,8 @@ static int dd_main(int argc, char** argv, char**)
     };
 
     while (status == 0 && stats.in.full + stats.in.partial < dd.count) {
-        long n = read_some(in, buffer.data(), buffer.size());
-        if (n < 0) {
-            fail("error reading", input_name, n);
-            break;
-        }
-        if (n == 0)
+        long n = read_block();
+        if (n <= 0)
             break;
         if (static_cast<u64>(n) == dd.ibs)
             ++stats.in.full;

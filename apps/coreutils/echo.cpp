@@ -84,11 +84,7 @@ static int echo_main(int argc, char** argv, char**)
     }
     if (newline)
         out.write("\n");
-    if (long r = out.flush(); r < 0) {
-        io::report_error("echo", "write error", r);
-        return 1;
-    }
-    return 0;
+    return finish_output(out, "echo", 0);
 }
 
 REDOX_PROGRAM("echo", echo_main)

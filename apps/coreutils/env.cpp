@@ -10,6 +10,13 @@ static constexpr char usage[] = "env [-i] [-u NAME]... [NAME=VALUE]... [COMMAND 
                                 "  -u, --unset=NAME          remove NAME from the environment\n"
                                 "  -0, --null                end each output line with NUL, not newline";
 
+static constexpr LongOption long_options[] = {
+    { "ignore-environment", 'i' },
+    { "unset", 'u', LongOption::Required },
+    { "null", '0' },
+};
+static constexpr CommandSyntax syntax { "env", usage, "iu:0", long_options, 125, false };
+
 static StringView variable_name(StringView assignment)
 {
     isize equals = assignment.find('=');
@@ -45,26 +52,13 @@ static int env_main(int argc, char** argv, char** envp)
     bool null_terminated = false;
     Vector<StringView> unset;
     // Options stop at the first operand: what follows belongs to COMMAND.
-    OptionParser options("env", argc, argv, "iu:0", false);
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "ignore-environment")
-                c = 'i';
-            else if (name == "unset" && options.has_value())
-                c = 'u';
-            else if (name == "null")
-                c = '0';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'i': ignore_environment = true; break;
         case 'u': unset.append(options.value()); break;
         case '0': null_terminated = true; break;
-        default: return usage_error(usage, 125);
+        default: return options.stop(c);
         }
     }
     // A lone "-" also means -i (the historical spelling).
@@ -91,15 +85,11 @@ static int env_main(int argc, char** argv, char** envp)
             out.write(StringView(entry));
             out.write(null_terminated ? StringView("\0", 1) : StringView("\n"));
         }
-        if (long r = out.flush(); r < 0) {
-            io::report_error("env", "write error", r);
-            return 125;
-        }
-        return 0;
+        return finish_output(out, "env", 0, 125);
     }
     if (null_terminated) {
         errf("env: cannot specify --null (-0) with command\n");
-        return usage_error(usage, 125);
+        return options.usage_error();
     }
 
     StringView command(operands[next]);

@@ -18,6 +18,18 @@ static constexpr char usage[] = "grep [-cHhilnqsvxF] [-e PATTERN]... PATTERN [FI
                                 "  -s          suppress messages about unreadable files\n"
                                 "  -F          fixed strings (the only kind supported)";
 
+static constexpr LongOption long_options[] = {
+    { "regexp", 'e', LongOption::Required },
+    { "ignore-case", 'i' },
+    { "invert-match", 'v' },
+    { "count", 'c' },
+    { "quiet", 'q' },
+    { "silent", 'q' },
+    { "line-number", 'n' },
+    { "fixed-strings", 'F' },
+};
+static constexpr CommandSyntax syntax { "grep", usage, "e:cHhilnqsvxF", long_options, 2 };
+
 struct GrepOptions {
     Vector<String> patterns;
     bool ignore_case { false };
@@ -94,29 +106,8 @@ static int grep_main(int argc, char** argv, char**)
 {
     GrepOptions grep;
     bool have_e = false;
-    OptionParser options("grep", argc, argv, "e:cHhilnqsvxF");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "regexp" && options.has_value())
-                c = 'e';
-            else if (name == "ignore-case")
-                c = 'i';
-            else if (name == "invert-match")
-                c = 'v';
-            else if (name == "count")
-                c = 'c';
-            else if (name == "quiet" || name == "silent")
-                c = 'q';
-            else if (name == "line-number")
-                c = 'n';
-            else if (name == "fixed-strings")
-                c = 'F';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'e':
             grep.patterns.append(String(options.value()));
@@ -133,14 +124,14 @@ static int grep_main(int argc, char** argv, char**)
         case 'v': grep.invert = true; break;
         case 'x': grep.whole_line = true; break;
         case 'F': break;
-        default: return usage_error(usage, 2);
+        default: return options.stop(c);
         }
     }
     Vector<char*> operands = std::move(options.operands());
     usize first_file = 0;
     if (!have_e) {
         if (operands.is_empty())
-            return usage_error(usage, 2);
+            return options.usage_error();
         grep.patterns.append(String(operands[0]));
         first_file = 1;
     }
@@ -161,9 +152,8 @@ static int grep_main(int argc, char** argv, char**)
     Vector<char*> files;
     for (usize i = first_file; i < operands.size(); ++i)
         files.append(operands[i]);
-    char dash[] = "-";
     if (files.is_empty())
-        files.append(dash);
+        files.append(const_cast<char*>("-")); // only read
     bool show_name = grep.with_filename == 1 || (grep.with_filename == -1 && files.size() > 1);
 
     io::BufferedWriter out(1);
@@ -171,24 +161,18 @@ static int grep_main(int argc, char** argv, char**)
     bool error = false;
     for (char* file : files) {
         StringView name(file);
-        bool is_stdin = name == "-";
-        StringView display = is_stdin ? StringView("(standard input)") : name;
-        int fd = 0;
-        if (!is_stdin) {
-            long opened = sys::open(name, redox::O_RDONLY);
-            if (opened < 0) {
-                if (!grep.no_messages) {
-                    out.flush();
-                    io::report_error("grep", name, opened);
-                }
-                error = true;
-                continue;
+        InputFile input(name);
+        StringView display = input.is_stdin() ? StringView("(standard input)") : name;
+        if (long r = input.error()) {
+            if (!grep.no_messages) {
+                out.flush();
+                io::report_error("grep", name, r);
             }
-            fd = static_cast<int>(opened);
+            error = true;
+            continue;
         }
-        long selected = grep_fd(fd, display, show_name, grep, out);
-        if (!is_stdin)
-            sys::close(fd);
+        long selected = grep_fd(input.fd(), display, show_name, grep, out);
+        input.close();
         if (selected < 0) {
             if (!grep.no_messages) {
                 out.flush();
@@ -215,13 +199,7 @@ static int grep_main(int argc, char** argv, char**)
         if (out.error())
             break;
     }
-    if (long r = out.flush(); r < 0) {
-        io::report_error("grep", "write error", r);
-        return 2;
-    }
-    if (error)
-        return 2;
-    return any_selected ? 0 : 1;
+    return finish_output(out, "grep", error ? 2 : any_selected ? 0 : 1, 2);
 }
 
 REDOX_PROGRAM("grep", grep_main)

@@ -10,6 +10,13 @@ static constexpr char usage[] = "ln [-fsv] TARGET LINK_NAME\n   or: ln [-fsv] TA
                                 "  -f  remove existing destination files\n"
                                 "  -v  print the name of each linked file";
 
+static constexpr LongOption long_options[] = {
+    { "symbolic", 's' },
+    { "force", 'f' },
+    { "verbose", 'v' },
+};
+static constexpr CommandSyntax syntax { "ln", usage, "fsv", long_options };
+
 struct LnOptions {
     bool symbolic { false };
     bool force { false };
@@ -21,8 +28,7 @@ static bool make_link(StringView target, StringView link_name, const LnOptions& 
     if (!options.symbolic) {
         redox::Stat st;
         if (long r = stat_path(target, st, false); r < 0) {
-            errf("ln: failed to access '%.*s': %s\n", static_cast<int>(target.length()), target.chars(),
-                redox::error_string(static_cast<int>(-r)));
+            report_path_error("ln", "failed to access", target, r);
             return false;
         }
         if (is_dir(st)) {
@@ -43,8 +49,7 @@ static bool make_link(StringView target, StringView link_name, const LnOptions& 
     long r = options.symbolic ? create_symlink(target, link_name) : sys::link(target, link_name);
     if (r < 0) {
         if (options.symbolic)
-            errf("ln: failed to create symbolic link '%.*s': %s\n", static_cast<int>(link_name.length()), link_name.chars(),
-                redox::error_string(static_cast<int>(-r)));
+            report_path_error("ln", "failed to create symbolic link", link_name, r);
         else
             errf("ln: failed to create hard link '%.*s' => '%.*s': %s\n", static_cast<int>(link_name.length()),
                 link_name.chars(), static_cast<int>(target.length()), target.chars(), redox::error_string(static_cast<int>(-r)));
@@ -59,51 +64,17 @@ static bool make_link(StringView target, StringView link_name, const LnOptions& 
 static int ln_main(int argc, char** argv, char**)
 {
     LnOptions ln;
-    OptionParser options("ln", argc, argv, "fsv");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "symbolic")
-                c = 's';
-            else if (name == "force")
-                c = 'f';
-            else if (name == "verbose")
-                c = 'v';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 's': ln.symbolic = true; break;
         case 'f': ln.force = true; break;
         case 'v': ln.verbose = true; break;
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
-    auto& operands = options.operands();
-    if (operands.is_empty()) {
-        errf("ln: missing file operand\n");
-        return usage_error(usage, 1);
-    }
-    if (operands.size() == 1)
-        return make_link(operands[0], base_name(operands[0]), ln) ? 0 : 1;
-
-    StringView last(operands.last());
-    if (!is_directory_path(last)) {
-        if (operands.size() > 2) {
-            errf("ln: target '%s' is not a directory\n", operands.last());
-            return 1;
-        }
-        return make_link(operands[0], last, ln) ? 0 : 1;
-    }
-    int status = 0;
-    for (usize i = 0; i + 1 < operands.size(); ++i) {
-        String link_name = join_path(last, base_name(operands[i]));
-        if (!make_link(operands[i], link_name, ln))
-            status = 1;
-    }
-    return status;
+    // A lone TARGET is linked into the current directory.
+    return for_each_destination(options, true, [&](StringView target, StringView link_name) { return make_link(target, link_name, ln); });
 }
 
 REDOX_PROGRAM("ln", ln_main)

@@ -12,6 +12,14 @@ static constexpr char usage[] = "ls [-1adlAR] [FILE]...\nList information about 
                                 "  -R  list subdirectories recursively\n"
                                 "  -1  one name per line (always the case here)";
 
+static constexpr LongOption long_options[] = {
+    { "all", 'a' },
+    { "almost-all", 'A' },
+    { "directory", 'd' },
+    { "recursive", 'R' },
+};
+static constexpr CommandSyntax syntax { "ls", usage, "1adlAR", long_options, 2 };
+
 struct LsOptions {
     bool long_format { false };
     bool all { false };
@@ -109,8 +117,7 @@ static bool list_directory(io::BufferedWriter& out, StringView path, const LsOpt
     Vector<DirEntry> entries;
     if (long r = read_directory(path, entries); r < 0) {
         out.flush();
-        errf("ls: cannot open directory '%.*s': %s\n", static_cast<int>(path.length()), path.chars(),
-            redox::error_string(static_cast<int>(-r)));
+        report_path_error("ls", "cannot open directory", path, r);
         return false;
     }
     Vector<Row> rows;
@@ -174,23 +181,8 @@ static bool list_tree(io::BufferedWriter& out, StringView path, const LsOptions&
 static int ls_main(int argc, char** argv, char**)
 {
     LsOptions ls;
-    OptionParser options("ls", argc, argv, "1adlAR");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "all")
-                c = 'a';
-            else if (name == "almost-all")
-                c = 'A';
-            else if (name == "directory")
-                c = 'd';
-            else if (name == "recursive")
-                c = 'R';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'a': ls.all = true; break;
         case 'A': ls.almost_all = true; break;
@@ -198,7 +190,7 @@ static int ls_main(int argc, char** argv, char**)
         case 'l': ls.long_format = true; break;
         case 'R': ls.recursive = true; break;
         case '1': break;
-        default: return usage_error(usage, 2);
+        default: return options.stop(c);
         }
     }
     Vector<char*> operands = std::move(options.operands());
@@ -250,11 +242,7 @@ static int ls_main(int argc, char** argv, char**)
         if (!list_tree(out, directory.path, ls, show_headers, first))
             status = 2;
     }
-    if (long r = out.flush(); r < 0) {
-        io::report_error("ls", "write error", r);
-        return 2;
-    }
-    return status;
+    return finish_output(out, "ls", status, 2);
 }
 
 REDOX_PROGRAM("ls", ls_main)

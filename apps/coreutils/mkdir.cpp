@@ -9,6 +9,12 @@ static constexpr char usage[] = "mkdir [-p] [-m MODE] DIRECTORY...\nCreate the D
                                 "  -p       no error if existing, make parent directories as needed\n"
                                 "  -v       print a message for each created directory";
 
+static constexpr LongOption long_options[] = {
+    { "parents", 'p' },
+    { "verbose", 'v' },
+};
+static constexpr CommandSyntax syntax { "mkdir", usage, "pvm:", long_options };
+
 static bool parse_octal_mode(StringView text, unsigned long& mode)
 {
     if (text.is_empty() || text.length() > 4)
@@ -25,8 +31,7 @@ static bool parse_octal_mode(StringView text, unsigned long& mode)
 
 static void report(StringView path, long error)
 {
-    errf("mkdir: cannot create directory '%.*s': %s\n", static_cast<int>(path.length()), path.chars(),
-        redox::error_string(static_cast<int>(-error)));
+    report_path_error("mkdir", "cannot create directory", path, error);
 }
 
 static long make_one(StringView path, unsigned long mode, bool explicit_mode)
@@ -75,19 +80,8 @@ static int mkdir_main(int argc, char** argv, char**)
     bool verbose = false;
     bool explicit_mode = false;
     unsigned long mode = 0777;
-    OptionParser options("mkdir", argc, argv, "pvm:");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "parents")
-                c = 'p';
-            else if (name == "verbose")
-                c = 'v';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'p': parents = true; break;
         case 'v': verbose = true; break;
@@ -98,11 +92,11 @@ static int mkdir_main(int argc, char** argv, char**)
             }
             explicit_mode = true;
             break;
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
     if (options.operands().is_empty())
-        return missing_operand("mkdir", usage, 1);
+        return options.missing_operand();
     int status = 0;
     for (char* operand : options.operands()) {
         StringView path(operand);

@@ -11,6 +11,13 @@ static constexpr char usage[] = "mv [-fnv] SOURCE DEST\n   or: mv [-fnv] SOURCE.
                                 "  -n  do not overwrite an existing file\n"
                                 "  -v  explain what is being done";
 
+static constexpr LongOption long_options[] = {
+    { "no-clobber", 'n' },
+    { "force", 'f' },
+    { "verbose", 'v' },
+};
+static constexpr CommandSyntax syntax { "mv", usage, "fnv", long_options };
+
 struct MvOptions {
     bool no_clobber { false };
     bool verbose { false };
@@ -41,19 +48,16 @@ static bool copy_then_remove(StringView src, StringView dst, const redox::Stat& 
     }
     sys::unlink(dst);
     if (is_symlink(src_stat)) {
-        String target;
-        long r = read_link(src, target);
-        if (r >= 0)
-            r = create_symlink(target, dst);
-        if (r < 0) {
-            report_move(src, dst, r);
+        CopyResult copied = copy_symlink(src, dst, false);
+        if (!copied.ok()) {
+            report_move(src, dst, copied.read_error ? copied.read_error : copied.write_error);
             return false;
         }
     } else if (!copy_file("mv", src, dst)) {
         return false;
     }
     if (long r = sys::unlink(src); r < 0) {
-        errf("mv: cannot remove '%.*s': %s\n", static_cast<int>(src.length()), src.chars(), redox::error_string(static_cast<int>(-r)));
+        report_path_error("mv", "cannot remove", src, r);
         return false;
     }
     return true;
@@ -63,7 +67,7 @@ static bool move_one(StringView src, StringView dst, const MvOptions& options)
 {
     redox::Stat src_stat;
     if (long r = stat_path(src, src_stat, false); r < 0) {
-        errf("mv: cannot stat '%.*s': %s\n", static_cast<int>(src.length()), src.chars(), redox::error_string(static_cast<int>(-r)));
+        report_path_error("mv", "cannot stat", src, r);
         return false;
     }
     redox::Stat dst_stat;
@@ -108,51 +112,16 @@ static bool move_one(StringView src, StringView dst, const MvOptions& options)
 static int mv_main(int argc, char** argv, char**)
 {
     MvOptions mv;
-    OptionParser options("mv", argc, argv, "fnv");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "no-clobber")
-                c = 'n';
-            else if (name == "force")
-                c = 'f';
-            else if (name == "verbose")
-                c = 'v';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'f': mv.no_clobber = false; break;
         case 'n': mv.no_clobber = true; break;
         case 'v': mv.verbose = true; break;
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
-    auto& operands = options.operands();
-    if (operands.is_empty()) {
-        errf("mv: missing file operand\n");
-        return usage_error(usage, 1);
-    }
-    if (operands.size() == 1) {
-        errf("mv: missing destination file operand after '%s'\n", operands[0]);
-        return usage_error(usage, 1);
-    }
-    StringView target(operands.last());
-    bool into_directory = is_directory_path(target);
-    if (!into_directory && operands.size() > 2) {
-        errf("mv: target '%s' is not a directory\n", operands.last());
-        return 1;
-    }
-    int status = 0;
-    for (usize i = 0; i + 1 < operands.size(); ++i) {
-        StringView src(operands[i]);
-        String dst = into_directory ? join_path(target, base_name(src)) : String(target);
-        if (!move_one(src, dst, mv))
-            status = 1;
-    }
-    return status;
+    return for_each_destination(options, false, [&](StringView src, StringView dst) { return move_one(src, dst, mv); });
 }
 
 REDOX_PROGRAM("mv", mv_main)

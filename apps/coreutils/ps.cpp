@@ -7,6 +7,8 @@ using namespace coreutils;
 static constexpr char usage[] = "ps [-aefx]\nReport a snapshot of the current processes (all of them; the options are accepted\n"
                                 "for compatibility). Columns: PID PPID PGID UID STAT TIME MEM CMD.";
 
+static constexpr CommandSyntax syntax { "ps", usage, "aefxAlu" };
+
 static constexpr char context_path[] = "/scheme/sys/context";
 
 struct Column {
@@ -107,19 +109,12 @@ static isize column_index(const Vector<Column>& columns, StringView name)
 
 static int ps_main(int argc, char** argv, char**)
 {
-    OptionParser options("ps", argc, argv, "aefxAlu");
-    for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            if (options.long_name() == "help")
-                return print_help(usage);
-            c = options.unrecognized();
-        }
-        if (c == '?')
-            return usage_error(usage, 1);
-    }
+    OptionParser options(syntax, argc, argv);
+    if (int c = options.skip_all())
+        return options.stop(c);
     if (!options.operands().is_empty()) {
         errf("ps: unexpected argument '%s'\n", options.operands()[0]);
-        return usage_error(usage, 1);
+        return options.usage_error();
     }
 
     long fd = sys::open(StringView(context_path), redox::O_RDONLY);
@@ -202,11 +197,7 @@ static int ps_main(int argc, char** argv, char**)
                 cell(w, process.fields[static_cast<usize>(index[w])]);
         out.write("\n");
     }
-    if (long w = out.flush(); w < 0) {
-        io::report_error("ps", "write error", w);
-        return 1;
-    }
-    return 0;
+    return finish_output(out, "ps", 0);
 }
 
 REDOX_PROGRAM("ps", ps_main)

@@ -5,20 +5,14 @@
 using namespace coreutils;
 
 static constexpr char usage[] = "pwd [-LP]\nPrint the full name of the current working directory.";
+static constexpr CommandSyntax syntax { "pwd", usage, "LP" };
 
 static int pwd_main(int argc, char** argv, char**)
 {
-    OptionParser options("pwd", argc, argv, "LP");
-    for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            if (options.long_name() == "help")
-                return print_help(usage);
-            c = options.unrecognized();
-        }
-        if (c == '?')
-            return usage_error(usage, 1);
-        // -L and -P: the kernel keeps one canonical cwd, so both print the same.
-    }
+    OptionParser options(syntax, argc, argv);
+    // -L and -P: the kernel keeps one canonical cwd, so both print the same.
+    if (int c = options.skip_all())
+        return options.stop(c);
     if (!options.operands().is_empty())
         errf("pwd: ignoring non-option arguments\n");
     Vector<char> buffer;

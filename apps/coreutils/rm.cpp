@@ -10,6 +10,14 @@ static constexpr char usage[] = "rm [-dfrRv] FILE...\nRemove (unlink) the FILE(s
                                 "  -d  remove empty directories\n"
                                 "  -v  explain what is being done";
 
+static constexpr LongOption long_options[] = {
+    { "force", 'f' },
+    { "recursive", 'r' },
+    { "dir", 'd' },
+    { "verbose", 'v' },
+};
+static constexpr CommandSyntax syntax { "rm", usage, "dfrRiv", long_options };
+
 struct RmOptions {
     bool force { false };
     bool recursive { false };
@@ -19,8 +27,7 @@ struct RmOptions {
 
 static void report(StringView path, long error)
 {
-    errf("rm: cannot remove '%.*s': %s\n", static_cast<int>(path.length()), path.chars(),
-        redox::error_string(static_cast<int>(-error)));
+    report_path_error("rm", "cannot remove", path, error);
 }
 
 static bool unlink_one(StringView path, const RmOptions& options)
@@ -105,23 +112,8 @@ static bool remove_operand(StringView operand, const RmOptions& options)
 static int rm_main(int argc, char** argv, char**)
 {
     RmOptions rm;
-    OptionParser options("rm", argc, argv, "dfrRiv");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "force")
-                c = 'f';
-            else if (name == "recursive")
-                c = 'r';
-            else if (name == "dir")
-                c = 'd';
-            else if (name == "verbose")
-                c = 'v';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'f': rm.force = true; break;
         case 'r':
@@ -129,13 +121,13 @@ static int rm_main(int argc, char** argv, char**)
         case 'd': rm.empty_dirs = true; break;
         case 'v': rm.verbose = true; break;
         case 'i': rm.force = false; break; // no prompting here: -i only cancels -f
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
     if (options.operands().is_empty()) {
         if (rm.force)
             return 0;
-        return missing_operand("rm", usage, 1);
+        return options.missing_operand();
     }
     int status = 0;
     for (char* operand : options.operands())

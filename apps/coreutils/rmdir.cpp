@@ -8,11 +8,16 @@ static constexpr char usage[] = "rmdir [-pv] DIRECTORY...\nRemove the DIRECTORY(
                                 "  -p  remove DIRECTORY and its ancestors ('rmdir -p a/b' is 'rmdir a/b a')\n"
                                 "  -v  print a message for each removed directory";
 
+static constexpr LongOption long_options[] = {
+    { "parents", 'p' },
+    { "verbose", 'v' },
+};
+static constexpr CommandSyntax syntax { "rmdir", usage, "pv", long_options };
+
 static bool remove_one(StringView path, bool verbose)
 {
     if (long r = sys::rmdir(path); r < 0) {
-        errf("rmdir: failed to remove '%.*s': %s\n", static_cast<int>(path.length()), path.chars(),
-            redox::error_string(static_cast<int>(-r)));
+        report_path_error("rmdir", "failed to remove", path, r);
         return false;
     }
     if (verbose)
@@ -24,27 +29,16 @@ static int rmdir_main(int argc, char** argv, char**)
 {
     bool parents = false;
     bool verbose = false;
-    OptionParser options("rmdir", argc, argv, "pv");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "parents")
-                c = 'p';
-            else if (name == "verbose")
-                c = 'v';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'p': parents = true; break;
         case 'v': verbose = true; break;
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
     if (options.operands().is_empty())
-        return missing_operand("rmdir", usage, 1);
+        return options.missing_operand();
     int status = 0;
     for (char* operand : options.operands()) {
         StringView path = strip_trailing_slashes(operand);

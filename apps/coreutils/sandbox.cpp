@@ -11,28 +11,26 @@ static constexpr char usage[] = "sandbox [--null] [-s SCHEME[,SCHEME]...] COMMAN
                                 "  -s, --schemes=LIST  comma-separated schemes to keep (may be repeated)\n"
                                 "  --null              use the null namespace: nothing new can be opened";
 
+static constexpr int null_option = OptionParser::LONG_ONLY;
+static constexpr LongOption long_options[] = {
+    { "null", null_option, LongOption::Forbidden },
+    { "schemes", 's', LongOption::Required },
+};
+static constexpr CommandSyntax syntax { "sandbox", usage, "s:", long_options, 1, false };
+
 static int sandbox_main(int argc, char** argv, char** envp)
 {
     bool null_namespace = false;
     Vector<StringView> schemes;
     // Options stop at COMMAND, whose own options must stay untouched.
-    OptionParser options("sandbox", argc, argv, "s:", false);
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "null" && !options.has_value()) {
-                null_namespace = true;
-                continue;
-            }
-            if (name == "schemes" && options.has_value())
-                c = 's';
-            else
-                c = options.unrecognized();
+        if (c == null_option) {
+            null_namespace = true;
+            continue;
         }
         if (c != 's')
-            return usage_error(usage, 1);
+            return options.stop(c);
         StringView list = options.value();
         for (usize start = 0; start <= list.length();) {
             isize comma = list.find(',', start);
@@ -45,11 +43,11 @@ static int sandbox_main(int argc, char** argv, char** envp)
     auto& operands = options.operands();
     if (operands.is_empty()) {
         errf("sandbox: missing command\n");
-        return usage_error(usage, 1);
+        return options.usage_error();
     }
     if (null_namespace && !schemes.is_empty()) {
         errf("sandbox: --null and -s cannot be combined\n");
-        return usage_error(usage, 1);
+        return options.usage_error();
     }
 
     // Open the program before leaving the namespace: afterwards it may not be reachable.

@@ -8,27 +8,22 @@ static constexpr char usage[] = "shutdown [-r | -h]\nPower off the machine.\n"
                                 "  -r, --reboot    reboot instead of powering off\n"
                                 "  -h, --poweroff  power off (the default)";
 
+static constexpr LongOption long_options[] = {
+    { "reboot", 'r' },
+    { "poweroff", 'h' },
+};
+static constexpr CommandSyntax syntax { "shutdown", usage, "rhP", long_options };
+
 static int shutdown_main(int argc, char** argv, char**)
 {
     bool reboot = false;
-    OptionParser options("shutdown", argc, argv, "rhP");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "reboot")
-                c = 'r';
-            else if (name == "poweroff")
-                c = 'h';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'r': reboot = true; break;
         case 'h':
         case 'P': reboot = false; break;
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
     // "now" and time arguments are accepted: the stop is always immediate.

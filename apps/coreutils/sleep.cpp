@@ -5,6 +5,7 @@
 using namespace coreutils;
 
 static constexpr char usage[] = "sleep NUMBER[SUFFIX]...\nPause for NUMBER seconds (SUFFIX s, m, h or d; fractions allowed).";
+static constexpr CommandSyntax syntax { "sleep", usage, "" };
 
 static bool parse_interval(StringView text, u64& out_ns)
 {
@@ -25,28 +26,14 @@ static bool parse_interval(StringView text, u64& out_ns)
     return parse_decimal_ns(text, unit, out_ns);
 }
 
-static u64 monotonic_ns()
-{
-    redox::TimeSpec now {};
-    sys::clock_gettime(redox::CLOCK_MONOTONIC, now);
-    return static_cast<u64>(now.tv_sec) * 1000000000ull + static_cast<u64>(now.tv_nsec);
-}
-
 static int sleep_main(int argc, char** argv, char**)
 {
-    OptionParser options("sleep", argc, argv, "");
-    for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            if (options.long_name() == "help")
-                return print_help(usage);
-            c = options.unrecognized();
-        }
-        if (c == '?')
-            return usage_error(usage, 1);
-    }
+    OptionParser options(syntax, argc, argv);
+    if (int c = options.skip_all())
+        return options.stop(c);
     auto& operands = options.operands();
     if (operands.is_empty())
-        return missing_operand("sleep", usage, 1);
+        return options.missing_operand();
     u64 total = 0;
     bool ok = true;
     for (char* operand : operands) {
@@ -57,7 +44,7 @@ static int sleep_main(int argc, char** argv, char**)
         }
     }
     if (!ok)
-        return usage_error(usage, 1);
+        return options.usage_error();
     // Sleep until a deadline so an interruption by an ignored or handled signal does not
     // shorten the pause.
     u64 deadline;

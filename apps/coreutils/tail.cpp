@@ -1,5 +1,5 @@
 // tail: print the last lines (-n, default 10) or bytes (-c) of files; "+N" starts at line N.
-#include "common.h"
+#include "head_tail.h"
 #include <redox/program.h>
 
 using namespace coreutils;
@@ -63,96 +63,25 @@ static usize start_offset(StringView data, const TailSpec& spec)
 static int tail_main(int argc, char** argv, char**)
 {
     TailSpec spec;
-    int headers = 0; // -1 never, 1 always, 0 when several files
-    Vector<char*> arguments;
-    for (int i = 0; i < argc; ++i) {
-        StringView arg(argv[i]);
-        u64 number;
-        // The obsolete "-5" form (first argument only) means "-n 5".
-        if (i == 1 && arg.length() > 1 && arg[0] == '-' && ktl::parse_u64(arg.substring(1), number)) {
-            spec.count = number;
-            continue;
-        }
-        arguments.append(argv[i]);
-    }
-
-    OptionParser options("tail", static_cast<int>(arguments.size()), arguments.data(), "n:c:qv");
-    for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "lines" && options.has_value())
-                c = 'n';
-            else if (name == "bytes" && options.has_value())
-                c = 'c';
-            else if (name == "quiet" || name == "silent")
-                c = 'q';
-            else if (name == "verbose")
-                c = 'v';
-            else
-                c = options.unrecognized();
-        }
+    HeadTailCommand command("tail", usage, argc, argv);
+    for (int c; (c = command.next());) {
         switch (c) {
         case 'n':
         case 'c':
-            if (!parse_spec(options.value(), c == 'c', spec)) {
-                errf("tail: invalid number of %s: '%.*s'\n", c == 'n' ? "lines" : "bytes",
-                    static_cast<int>(options.value().length()), options.value().chars());
-                return 1;
-            }
+            if (!parse_spec(command.value(), c == 'c', spec))
+                return command.invalid_count(c);
             break;
-        case 'q': headers = -1; break;
-        case 'v': headers = 1; break;
-        default: return usage_error(usage, 1);
+        default: return command.stop(c);
         }
     }
-    Vector<char*> operands = std::move(options.operands());
-    char dash[] = "-";
-    if (operands.is_empty())
-        operands.append(dash);
-    bool show_headers = headers == 1 || (headers == 0 && operands.size() > 1);
-
-    io::BufferedWriter out(1);
-    int status = 0;
-    bool first = true;
-    for (char* operand : operands) {
-        StringView name(operand);
-        bool is_stdin = name == "-";
-        int fd = 0;
-        if (!is_stdin) {
-            long opened = sys::open(name, redox::O_RDONLY);
-            if (opened < 0) {
-                out.flush();
-                errf("tail: cannot open '%s' for reading: %s\n", operand, redox::error_string(static_cast<int>(-opened)));
-                status = 1;
-                continue;
-            }
-            fd = static_cast<int>(opened);
-        }
+    return command.for_each_file([&](int fd, io::BufferedWriter& out, auto print_header) -> long {
         String data;
-        long r = io::read_all(fd, data);
-        if (!is_stdin)
-            sys::close(fd);
-        if (r < 0) {
-            out.flush();
-            errf("tail: error reading '%s': %s\n", operand, redox::error_string(static_cast<int>(-r)));
-            status = 1;
-            continue;
-        }
-        if (show_headers) {
-            out.printf("%s==> %s <==\n", first ? "" : "\n", is_stdin ? "standard input" : operand);
-            first = false;
-        }
+        if (long r = io::read_all(fd, data); r < 0)
+            return r;
+        print_header();
         out.write(data.view().substring(start_offset(data, spec)));
-        if (out.error())
-            break;
-    }
-    if (long r = out.flush(); r < 0) {
-        io::report_error("tail", "write error", r);
-        return 1;
-    }
-    return status;
+        return 0;
+    });
 }
 
 REDOX_PROGRAM("tail", tail_main)

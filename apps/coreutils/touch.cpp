@@ -9,6 +9,12 @@ static constexpr char usage[] = "touch [-acm] [-d DATE] FILE...\nUpdate the acce
                                 "  -d DATE  use DATE instead of now: @SECONDS or YYYY-MM-DD[ HH:MM[:SS]] (UTC)\n"
                                 "  -a, -m   accepted; both times are always set";
 
+static constexpr LongOption long_options[] = {
+    { "no-create", 'c' },
+    { "date", 'd', LongOption::Required },
+};
+static constexpr CommandSyntax syntax { "touch", usage, "acmd:", long_options };
+
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 static i64 days_from_civil(i64 year, i64 month, i64 day)
 {
@@ -76,15 +82,13 @@ static bool touch_one(StringView path, bool create, const redox::TimeSpec times[
     if (fd == -redox::ENOENT && !create)
         return true;
     if (fd < 0) {
-        errf("touch: cannot touch '%.*s': %s\n", static_cast<int>(path.length()), path.chars(),
-            redox::error_string(static_cast<int>(-fd)));
+        report_path_error("touch", "cannot touch", path, fd);
         return false;
     }
     long r = sys::futimens(static_cast<int>(fd), times);
     sys::close(static_cast<int>(fd));
     if (r < 0) {
-        errf("touch: setting times of '%.*s': %s\n", static_cast<int>(path.length()), path.chars(),
-            redox::error_string(static_cast<int>(-r)));
+        report_path_error("touch", "setting times of", path, r);
         return false;
     }
     return true;
@@ -95,21 +99,8 @@ static int touch_main(int argc, char** argv, char**)
     bool create = true;
     redox::TimeSpec times[2] {};
     bool have_date = false;
-    OptionParser options("touch", argc, argv, "acmd:");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "no-create") {
-                create = false;
-                continue;
-            }
-            if (name == "date" && options.has_value())
-                c = 'd';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'c': create = false; break;
         case 'a':
@@ -124,11 +115,11 @@ static int touch_main(int argc, char** argv, char**)
             have_date = true;
             break;
         }
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
     if (options.operands().is_empty())
-        return missing_operand("touch", usage, 1);
+        return options.missing_operand();
     if (!have_date) {
         if (long r = sys::clock_gettime(redox::CLOCK_REALTIME, times[0]); r < 0) {
             io::report_error("touch", "clock_gettime", r);

@@ -13,6 +13,17 @@ static constexpr char usage[] = "uname [-asnrvmo]\nPrint certain system informat
                                 "  -m  the machine hardware name\n"
                                 "  -o  the operating system";
 
+static constexpr LongOption long_options[] = {
+    { "all", 'a' },
+    { "kernel-name", 's' },
+    { "nodename", 'n' },
+    { "kernel-release", 'r' },
+    { "kernel-version", 'v' },
+    { "machine", 'm' },
+    { "operating-system", 'o' },
+};
+static constexpr CommandSyntax syntax { "uname", usage, "asnrvmo", long_options };
+
 enum Field : unsigned {
     KernelName = 1,
     NodeName = 2,
@@ -41,29 +52,8 @@ static StringView first_line(StringView text)
 static int uname_main(int argc, char** argv, char**)
 {
     unsigned fields = 0;
-    OptionParser options("uname", argc, argv, "asnrvmo");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "all")
-                c = 'a';
-            else if (name == "kernel-name")
-                c = 's';
-            else if (name == "nodename")
-                c = 'n';
-            else if (name == "kernel-release")
-                c = 'r';
-            else if (name == "kernel-version")
-                c = 'v';
-            else if (name == "machine")
-                c = 'm';
-            else if (name == "operating-system")
-                c = 'o';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         // The kernel has one version string, shown by -r; -a does not repeat it as -v.
         case 'a': fields |= KernelName | NodeName | Release | Machine | OperatingSystem; break;
@@ -73,12 +63,12 @@ static int uname_main(int argc, char** argv, char**)
         case 'v': fields |= Version; break;
         case 'm': fields |= Machine; break;
         case 'o': fields |= OperatingSystem; break;
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
     if (!options.operands().is_empty()) {
         errf("uname: extra operand '%s'\n", options.operands()[0]);
-        return usage_error(usage, 1);
+        return options.usage_error();
     }
     if (!fields)
         fields = KernelName;
@@ -124,11 +114,7 @@ static int uname_main(int argc, char** argv, char**)
     field(Machine, machine);
     field(OperatingSystem, "Redox");
     out.write("\n");
-    if (long r = out.flush(); r < 0) {
-        io::report_error("uname", "write error", r);
-        return 1;
-    }
-    return 0;
+    return finish_output(out, "uname", 0);
 }
 
 REDOX_PROGRAM("uname", uname_main)

@@ -9,6 +9,14 @@ static constexpr char usage[] = "wc [-clmw] [FILE]...\nPrint newline, word, and 
                                 "  -l  print the newline counts\n"
                                 "  -w  print the word counts";
 
+static constexpr LongOption long_options[] = {
+    { "lines", 'l' },
+    { "words", 'w' },
+    { "bytes", 'c' },
+    { "chars", 'c' },
+};
+static constexpr CommandSyntax syntax { "wc", usage, "clmw", long_options };
+
 struct Counts {
     u64 lines { 0 };
     u64 words { 0 };
@@ -82,27 +90,14 @@ struct Input {
 static int wc_main(int argc, char** argv, char**)
 {
     Selection selection;
-    OptionParser options("wc", argc, argv, "clmw");
+    OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
-        if (c == OptionParser::LONG_OPTION) {
-            StringView name = options.long_name();
-            if (name == "help")
-                return print_help(usage);
-            if (name == "lines")
-                c = 'l';
-            else if (name == "words")
-                c = 'w';
-            else if (name == "bytes" || name == "chars")
-                c = 'c';
-            else
-                c = options.unrecognized();
-        }
         switch (c) {
         case 'l': selection.lines = true; break;
         case 'w': selection.words = true; break;
         case 'c':
         case 'm': selection.bytes = true; break;
-        default: return usage_error(usage, 1);
+        default: return options.stop(c);
         }
     }
     if (!selection.count())
@@ -175,11 +170,7 @@ static int wc_main(int argc, char** argv, char**)
     }
     if (inputs.size() > 1)
         print_counts(out, total, selection, width, "total");
-    if (long r = out.flush(); r < 0) {
-        io::report_error("wc", "write error", r);
-        return 1;
-    }
-    return status;
+    return finish_output(out, "wc", status);
 }
 
 REDOX_PROGRAM("wc", wc_main)

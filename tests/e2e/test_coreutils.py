@@ -270,6 +270,10 @@ class Ln(CoreutilsTestCase):
         self.assertRun(SETUP + "ln -s /nowhere l && ls l && cat l", "l\n", 1,
                        stderr_contains="cat: l: No such file or directory")
 
+    def test_lone_target_links_into_current_directory(self):
+        self.assertRun(SETUP + "mkdir d && echo x > d/f && ln -s d/f && cat f", "x\n")
+        self.assertRun("ln", "", 1, stderr_contains="ln: missing file operand")
+
 
 class Cp(CoreutilsTestCase):
     def test_file_to_file(self):
@@ -311,6 +315,11 @@ class Cp(CoreutilsTestCase):
 
 
 class Mv(CoreutilsTestCase):
+    def test_operand_errors(self):
+        self.assertRun("mv", "", 1, stderr_contains="mv: missing file operand")
+        self.assertRun("mv /tmp/a", "", 1, stderr_contains="mv: missing destination file operand after '/tmp/a'")
+        self.assertRun(SETUP + "touch a b c && mv a b c", "", 1, stderr="mv: target 'c' is not a directory\n")
+
     def test_rename(self):
         self.assertRun(SETUP + "echo x > a && mv a b && ls && cat b", "b\nx\n")
 
@@ -374,6 +383,9 @@ class HeadTail(CoreutilsTestCase):
     def test_head_errors(self):
         self.assertRun("head /nope", "", 1, stderr="head: cannot open '/nope' for reading: No such file or directory\n")
         self.assertRun("head -n x /nope", "", 1, stderr_contains="invalid number of lines")
+        self.assertRun("head --lines /nope", "", 1, stderr_contains="head: unrecognized option '--lines'")
+        self.assertRun(SETUP + "echo a > f && head -v -c 1 f /nope", "==> f <==\na", 1,
+                       stderr="head: cannot open '/nope' for reading: No such file or directory\n")
 
     def test_tail(self):
         self.assertRun(SETUP + "echo a > f && echo b >> f && echo c >> f && tail -n 2 f", "b\nc\n")
@@ -384,6 +396,9 @@ class HeadTail(CoreutilsTestCase):
 
     def test_tail_errors(self):
         self.assertRun("tail /nope", "", 1, stderr="tail: cannot open '/nope' for reading: No such file or directory\n")
+        self.assertRun("tail -c x /nope", "", 1, stderr_contains="tail: invalid number of bytes: 'x'")
+        self.assertRun(SETUP + "echo a > f && tail -q --lines=1 /nope f", "a\n", 1,
+                       stderr="tail: cannot open '/nope' for reading: No such file or directory\n")
 
 
 class Grep(CoreutilsTestCase):
