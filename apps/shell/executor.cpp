@@ -317,11 +317,8 @@ int Shell::decode_status(int raw, bool report)
     if (redox::wifsignaled(raw)) {
         int signal = redox::wtermsig(raw);
         if (report) {
-            if (signal == redox::SIGINT) {
-                // The console echoed ^C; start the prompt on a fresh line.
-                if (m_interactive)
-                    io::write_all(2, "\n");
-            } else if (signal != redox::SIGPIPE) {
+            if (signal != redox::SIGINT && signal != redox::SIGPIPE) {
+                // (Ctrl-C needs no word: the console echoed "^C" and a newline.)
                 StringView text = signal_text(signal);
                 io::print(2, "%.*s\n", static_cast<int>(text.length()), text.chars());
             }

@@ -399,7 +399,7 @@ int Shell::run_file(int fd, StringView name)
     return m_should_exit ? m_exit_status : m_last_status;
 }
 
-void Shell::print_prompt() const
+String Shell::prompt() const
 {
     char cwd[1024];
     long length = sys::getcwd(cwd, sizeof cwd);
@@ -410,8 +410,28 @@ void Shell::print_prompt() const
     StringView user = root ? StringView("root") : variable("USER");
     if (user.is_empty())
         user = "user";
-    io::print(2, "%.*s@redox:%.*s%c ", static_cast<int>(user.length()), user.chars(), static_cast<int>(path.length()),
-        path.chars(), root ? '#' : '$');
+    String text(user);
+    text.append("@redox:");
+    text.append(path);
+    text.append(root ? "# " : "$ ");
+    return text;
+}
+
+bool Shell::set_console_raw(bool on) const
+{
+    // A fresh handle each time: the shell's own fds are the user's (`exec 3>file`).
+    long handle = sys::dup(0, "raw");
+    if (handle < 0)
+        return false;
+    int fd = static_cast<int>(handle);
+    bool raw = false;
+    if (sys::write(fd, on ? "1" : "0", 1) == 1) {
+        // Off an interactive console the write changes nothing: ask what the mode is now.
+        char state[2] = {};
+        raw = sys::read(fd, state, sizeof state) > 0 && state[0] == '1';
+    }
+    sys::close(fd);
+    return raw;
 }
 
 int Shell::run_interactive()
@@ -419,15 +439,36 @@ int Shell::run_interactive()
     io::LineReader reader(0);
     String buffer;
     while (!m_should_exit) {
+        String prompt_text;
         if (buffer.is_empty()) {
             reap_jobs();
             report_finished_jobs();
-            print_prompt();
+            prompt_text = prompt();
         } else {
-            io::write_all(2, "> ");
+            prompt_text = "> ";
         }
         String line;
-        long result = reader.next(line);
+        long result;
+        if (set_console_raw(true)) {
+            // Line editing in the shell; the command then runs with the console cooked again
+            // (so `cat` gets lines), and a crash of the shell ends raw mode in the kernel.
+            LineEditor::Status status = read_edited_line(0, 2, prompt_text, m_history, m_columns, line, result);
+            set_console_raw(false);
+            if (status == LineEditor::Status::Interrupted) {
+                buffer.clear();
+                note_status(130);
+                continue;
+            }
+            if (status == LineEditor::Status::Done) {
+                m_history.add(line);
+                result = 1;
+            } else if (status == LineEditor::Status::EndOfInput) {
+                result = 0;
+            }
+        } else {
+            io::write_all(2, prompt_text);
+            result = reader.next(line);
+        }
         if (result <= 0) {
             if (result < 0 && result != -redox::EINTR)
                 io::report_error("sh", "stdin", result);

@@ -4,6 +4,7 @@
 // heap copy in the child process, because all processes share one address space and the
 // child must not change the parent's state.
 #include "expand.h"
+#include "line_editor.h"
 #include "parser.h"
 
 namespace shell {
@@ -143,12 +144,17 @@ private:
     int wait_for_pids(Vector<long> const& pids, Vector<int>& statuses);
     int decode_status(int raw_status, bool report);
     void note_status(int status) { m_last_status = status; }
-    void print_prompt() const;
+    String prompt() const;
+    // Switches the console's raw mode (line editing in the shell); true when it is now on.
+    // False when fd 0 is not an interactive console.
+    bool set_console_raw(bool on) const;
 
     Vector<Variable> m_variables;
     Vector<Job> m_jobs;
     String m_zero { "sh" };
     Vector<String> m_positional;
+    History m_history; // command lines typed at the interactive prompt
+    usize m_columns { 0 }; // the console's width, as the terminal last told the line editor
     int m_last_status { 0 };
     long m_last_background_pid { -1 };
     long m_pid { 0 };

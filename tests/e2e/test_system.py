@@ -52,6 +52,71 @@ class InteractiveConsole(unittest.TestCase):
         self.console.type("echo abX\x7fc\r")
         self.assertIn("abc\r\n", self.console.read_until("root@redox:/# "))
 
+    # Line editing: the shell reads its prompt with the console in raw mode.
+    UP, LEFT, RIGHT, HOME, END, DELETE = "\x1b[A", "\x1b[D", "\x1b[C", "\x1b[H", "\x1b[F", "\x1b[3~"
+
+    def run_keys(self, keys):
+        """Types keys at the prompt; returns the screen up to the next prompt (a new line's:
+        redrawing the edited line also shows the prompt, after a carriage return)."""
+        self.console.type(keys)
+        return self.console.read_until("\nroot@redox:/# ")
+
+    def test_up_recalls_the_previous_command(self):
+        self.console.line("echo first")
+        self.console.read_until("root@redox:/# ")
+        self.console.line("echo second")
+        self.console.read_until("root@redox:/# ")
+        self.assertIn("second\r\n", self.run_keys(self.UP + "\r"))
+        self.assertIn("first\r\n", self.run_keys(self.UP + self.UP + self.UP + "\r"))
+        # Down past the newest entry gives back the line being typed.
+        self.assertIn("draft\r\n", self.run_keys("echo draft" + self.UP + self.UP + "\x1b[B\x1b[B\r"))
+
+    def test_left_then_typing_inserts_in_the_middle(self):
+        self.assertIn("abcd\r\n", self.run_keys("echo abd" + self.LEFT + "c\r"))
+        self.assertIn("a-b\r\n", self.run_keys("echo ab" + self.LEFT + "X" + self.LEFT + self.DELETE + "-"
+                                                 + self.END + "\r"))
+
+    def test_ctrl_a_and_ctrl_e_go_to_the_ends(self):
+        self.assertIn("hello world!\r\n", self.run_keys("world\x01echo hello \x05!\r"))
+        self.assertIn("x y\r\n", self.run_keys("y" + self.HOME + "echo x " + self.END + "\r"))
+
+    def test_ctrl_u_ctrl_k_ctrl_w(self):
+        self.assertIn("kept\r\n", self.run_keys("echo kept gone" + self.LEFT * 5 + "\x0b\r"))
+        self.assertIn("fresh\r\n", self.run_keys("junk junk\x15echo fresh\r"))
+        self.assertIn("one three\r\n", self.run_keys("echo one two\x17three\r"))
+
+    def test_ctrl_c_at_the_prompt_gives_a_fresh_prompt_and_status_130(self):
+        screen = self.run_keys("echo never\x03")
+        self.assertIn("^C", screen)
+        self.assertNotIn("never\r\n", screen)
+        self.console.line("echo status=$?")
+        self.assertIn("status=130", self.console.read_until("root@redox:/# "))
+
+    def test_cat_after_an_edited_prompt_gets_cooked_lines(self):
+        # The prompt is read raw; "cat" then runs with the console cooked again: the line typed
+        # ahead is echoed and edited by the console, and Ctrl-D is end of file.
+        self.console.line("echo warm up")
+        self.console.read_until("root@redox:/# ")
+        self.console.type(self.UP + "\x15cat\rtyped ahead\rsecond linX\x7fe\r")
+        self.console.read_until("typed ahead\r\nsecond linX\x08 \x08e\r\n")  # the console's echo
+        self.console.read_until("typed ahead\r\nsecond line\r\n")  # cat's copy
+        self.console.type("\x04")
+        self.console.read_until("root@redox:/# ")
+        self.assertIn("still here", self.run_keys("echo still here\r"))
+
+    def test_raw_mode_ends_when_the_shell_that_set_it_dies(self):
+        # An inner shell is killed while it waits at its (raw) prompt: the outer shell's next
+        # command must still get cooked input.
+        self.console.line("sh; cat")
+        self.console.read_until("root@redox:/# ")
+        self.console.line('sh -c "sleep 1; kill -9 $$" &')
+        self.console.read_until("Killed", timeout=10)
+        self.console.line("after the crash")
+        self.console.read_until("after the crash")  # echo
+        self.console.read_until("after the crash")  # cat
+        self.console.type("\x04")
+        self.console.read_until("root@redox:/# ")
+
     def test_ctrl_d_at_the_prompt_ends_the_session_cleanly(self):
         self.console.type("\x04")
         self.assertEqual(self.console.wait(10), 0)
