@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 ALLOWED = {
-    "memcpy", "memmove", "memset", "memcmp", "strlen", "strcmp",
+    "memcpy", "memmove", "memset", "memcmp", "strlen", "strcmp", "strchr",
     "_Znwm", "_Znam", "_ZdlPv", "_ZdlPvm", "_ZdaPv", "_ZdaPvm",  # operator new / delete
     "__cxa_pure_virtual",
     "kernel::on_timer",  # defined by the core, called by the HAL

@@ -3,21 +3,20 @@
 // on hardware) a user pointer is directly usable once its range is valid: not in the null
 // page, not wrapping around. Ring-3 processes will add a page-table check here.
 #include "../abi/redox/errno.h"
+#include "../hal/memory.h"
 #include "../ktl/result.h"
 #include "../ktl/string.h"
 #include "../ktl/vector.h"
 
 namespace kernel {
 
-// User space is the lower half of a 48-bit address space (x86_64 and aarch64 alike): a
-// range reaching past it is kernel memory or a bogus length, never the caller's.
-constexpr usize user_space_end = 0x0000'8000'0000'0000ull;
-
+// A range reaching past program memory is kernel memory or a bogus length (2^63 bytes),
+// never the caller's: the platform says where program memory is (hal/memory.h).
 inline ktl::ErrorOr<void> validate_user_range(usize address, usize length)
 {
     if (length == 0)
         return {};
-    if (address < 4096 || address >= user_space_end || length > user_space_end - address)
+    if (address < 4096 || address + length < address || !hal::program_memory_contains(address, length))
         return ktl::Error::from_errno(redox::EFAULT);
     return {};
 }

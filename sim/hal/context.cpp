@@ -5,6 +5,7 @@
 // switches away from it for good and its stack goes back to the pool.
 #include "../../kernel_core/hal/context.h"
 
+#include "../../kernel_core/hal/memory.h"
 #include "../../kernel_core/hal/platform.h"
 
 #include <boost/context/fiber.hpp>
@@ -178,6 +179,13 @@ void context_destroy(Context* context)
         stack_pool().give_back(context->stack_bottom);
     // The fiber handle points into the stack we just released; forget it without unwinding.
     delete context;
+}
+
+// Program memory is this process's: the lower half of the 48-bit address space.
+bool program_memory_contains(usize address, usize length)
+{
+    constexpr usize lower_half_end = 0x0000'8000'0000'0000ull;
+    return address < lower_half_end && length <= lower_half_end - address;
 }
 
 // Fibers only switch inside syscalls: nothing to mask.
