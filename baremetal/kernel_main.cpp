@@ -3,7 +3,9 @@
 // register the programs, then boots the same kernel core as the simulator.
 //
 // Kernel command line (Multiboot): `run=CMD...` runs CMD with `sh -c` instead of the
-// interactive shell and powers off with its status; `verbose` prints the info-level log.
+// interactive shell and powers off with its status; `verbose` prints the info-level log;
+// `panic` panics at once (tests check that a panic fails fast).
+#include "../kernel_core/hal/platform.h"
 #include "../kernel_core/kernel.h"
 #include "../kernel_core/ktl/format.h"
 #include "arch.h"
@@ -63,6 +65,8 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 info_address)
         ktl::StringView word = command_line.substring(i, end - i);
         if (word == "verbose")
             baremetal::g_verbose_log = true;
+        if (word == "panic")
+            hal::panic("panic requested on the kernel command line"); // to test the failure path
         if (word.starts_with("run=")) {
             config.init_args.append("--run");
             config.init_args.append(command_line.substring(i + 4)); // the rest of the line

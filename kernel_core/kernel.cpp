@@ -8,6 +8,7 @@
 #include "namespace.h"
 #include "process.h"
 #include "scheduler.h"
+#include "signals.h"
 #include "schemes/basic_schemes.h"
 #include "schemes/debug_scheme.h"
 #include "schemes/event_scheme.h"
@@ -33,8 +34,13 @@ void on_timer()
 
 void preempt_from_interrupt()
 {
-    if (s_kernel && s_kernel->scheduler().has_current())
-        s_kernel->scheduler().preemption_point();
+    if (!s_kernel || !s_kernel->scheduler().has_current())
+        return;
+    s_kernel->scheduler().preemption_point();
+    // A program that never makes a syscall still gets its signals (kill -9 of a busy loop).
+    Context& self = s_kernel->scheduler().current();
+    if (self.pending_signals)
+        deliver_signals(self);
 }
 
 static u8 seed_bytes(u64 seed, int i) { return static_cast<u8>((seed * 0x9E3779B97F4A7C15ull + static_cast<u64>(i) * 0xBF58476D1CE4E5B9ull) >> 56); }

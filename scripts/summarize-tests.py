@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Counts individual test cases across the suites run-tests ran and prints
-'N passed, N failed'. Reads meson's testlog.json (doctest and python unittest output inside)
-and extra doctest logs. Exits 1 when anything failed or nothing ran."""
+'N passed, N failed'. Arguments: meson testlog.json files, then `--` and plain logs (doctest
+output). Understands doctest, python unittest and 'N passed, N failed' lines. Exits 1 when
+anything failed or nothing ran."""
 import json
 import re
 import sys
 
+PLAIN = re.compile(r"^(\d+) passed, (\d+) failed", re.M)
 DOCTEST = re.compile(r"test cases:\s*(\d+)\s*\|\s*(\d+) passed\s*\|\s*(\d+) failed")
 UNITTEST_RAN = re.compile(r"^Ran (\d+) tests?", re.M)
 UNITTEST_FAILED = re.compile(r"FAILED \(([^)]*)\)")
@@ -13,6 +15,9 @@ UNITTEST_FAILED = re.compile(r"FAILED \(([^)]*)\)")
 
 def count(text):
     passed = failed = 0
+    for m in PLAIN.finditer(text):
+        passed += int(m.group(1))
+        failed += int(m.group(2))
     for m in DOCTEST.finditer(text):
         passed += int(m.group(2))
         failed += int(m.group(3))
@@ -34,17 +39,19 @@ def count(text):
 def main():
     passed = failed = 0
     suites_failed = 0
-    log = sys.argv[1]
-    with open(log) as f:
-        for line in f:
-            entry = json.loads(line)
-            p, fl = count((entry.get("stdout") or "") + (entry.get("stderr") or ""))
-            if entry.get("result") not in ("OK", "EXPECTEDFAIL", "SKIP") and fl == 0:
-                fl = 1  # a crashed or timed-out suite counts as a failure
-                suites_failed += 1
-            passed += p
-            failed += fl
-    for extra in sys.argv[2:]:
+    arguments = sys.argv[1:]
+    split = arguments.index("--") if "--" in arguments else len(arguments)
+    for log in arguments[:split]:
+        with open(log) as f:
+            for line in f:
+                entry = json.loads(line)
+                p, fl = count((entry.get("stdout") or "") + (entry.get("stderr") or ""))
+                if entry.get("result") not in ("OK", "EXPECTEDFAIL", "SKIP") and fl == 0:
+                    fl = 1  # a crashed or timed-out suite counts as a failure
+                    suites_failed += 1
+                passed += p
+                failed += fl
+    for extra in arguments[split + 1:]:
         with open(extra, errors="replace") as f:
             text = f.read()
         p, fl = count(text)
