@@ -1,11 +1,13 @@
 // The C and C++ runtime a freestanding kernel provides itself: mem*/str* functions, the
 // heap behind operator new/delete, and the ABI hooks g++ expects.
 //
-// Heap: size classes of 16 bytes .. 4 KiB kept on free lists, carved from the arena with a
-// bump pointer; larger blocks come from a first-fit list of free runs. Each block has a
-// 16-byte header with its size. Program code can be preempted by the timer interrupt, so
+// Heap: size classes of 16 bytes .. 4 KiB kept on free lists, carved with a bump pointer
+// from 4 MiB arena chunks that the frame allocator hands out as the heap grows; larger
+// blocks come from a first-fit list of free runs. Each block has a 16-byte header with its
+// size. Program code can be preempted by the timer interrupt, so
 // every heap operation runs with interrupts masked.
 #include "arch.h"
+#include "frames.h"
 #include "heap.h"
 
 #include "../kernel_core/hal/platform.h"
@@ -104,10 +106,12 @@ struct FreeRun {
     u64 size; // bytes after the header
 };
 
-u8* s_arena = nullptr;
+constexpr u64 chunk_bytes = 4 * 1024 * 1024;
+u8* s_arena = nullptr; // the current chunk
 u64 s_arena_size = 0;
 u64 s_bump = 0;
 u64 s_used = 0;
+u64 s_heap_bytes = 0; // all chunks taken so far
 FreeBlock* s_free[class_count] = {};
 FreeRun* s_runs = nullptr;
 
@@ -138,8 +142,17 @@ struct InterruptsMasked {
 void* carve(u64 size)
 {
     u64 total = sizeof(Header) + size;
-    if (s_bump + total > s_arena_size)
-        return nullptr;
+    if (s_bump + total > s_arena_size) {
+        // A new chunk (what is left of the old one stays unused).
+        u64 bytes = total > chunk_bytes ? (total + frame_size - 1) & ~(frame_size - 1) : chunk_bytes;
+        u64 physical = frames_allocate(bytes / frame_size);
+        if (!physical)
+            return nullptr;
+        s_arena = reinterpret_cast<u8*>(physical); // identity-mapped
+        s_arena_size = bytes;
+        s_bump = 0;
+        s_heap_bytes += bytes;
+    }
     auto* header = reinterpret_cast<Header*>(s_arena + s_bump);
     s_bump += total;
     header->size = size;
@@ -210,19 +223,13 @@ void release(void* pointer)
 
 void heap_init(const arch::BootInfo& boot)
 {
-    const arch::MemoryRange* best = nullptr;
-    for (usize i = 0; i < boot.range_count; ++i)
-        if (!best || boot.ranges[i].length > best->length)
-            best = &boot.ranges[i];
-    if (!best)
+    frames_init(boot);
+    if (frames_free_count() == 0)
         hal::panic("no usable memory in the boot memory map");
-    u64 base = (best->base + 15) & ~u64(15);
-    s_arena = reinterpret_cast<u8*>(base);
-    s_arena_size = best->length - (base - best->base);
 }
 
 u64 heap_used_bytes() { return s_used; }
-u64 heap_size_bytes() { return s_arena_size; }
+u64 heap_size_bytes() { return s_heap_bytes + frames_free_count() * frame_size; }
 
 } // namespace baremetal
 

@@ -13,6 +13,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 KERNEL = os.environ.get("REDOX_KERNEL32", os.path.join(ROOT, "build-baremetal", "baremetal", "kernel32.elf"))
+ISO = os.environ.get("REDOX_ISO", os.path.join(os.path.dirname(KERNEL), "redox.iso"))
 QEMU = os.environ.get("QEMU", shutil.which("qemu-system-x86_64") or "qemu-system-x86_64")
 PROMPT = "root@redox:/# "
 
@@ -20,8 +21,9 @@ PROMPT = "root@redox:/# "
 class Machine:
     """One QEMU run with the serial line on stdio."""
 
-    def __init__(self, append=None):
-        command = [QEMU, "-kernel", KERNEL, "-serial", "stdio", "-display", "none", "-monitor", "none",
+    def __init__(self, append=None, iso=None):
+        media = ["-cdrom", iso, "-boot", "d"] if iso else ["-kernel", KERNEL]
+        command = [QEMU, *media, "-serial", "stdio", "-display", "none", "-monitor", "none",
                    "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-m", "256M"]
         if append:
             command += ["-append", append]
@@ -131,6 +133,17 @@ class SerialShell(unittest.TestCase):
     def test_shutdown_powers_off(self):
         self.machine.type("shutdown")
         self.assertEqual(self.machine.wait(), 1)  # status 0
+
+
+@unittest.skipUnless(os.path.exists(ISO), f"no GRUB ISO at {ISO}")
+class GrubIso(unittest.TestCase):
+    def test_the_iso_boots_the_same_system(self):
+        machine = Machine(iso=ISO)
+        self.addCleanup(machine.kill)
+        machine.expect(PROMPT, timeout=60)
+        self.assertIn("x86_64", machine.run("cat /scheme/sys/uname"))
+        machine.type("shutdown")
+        self.assertEqual(machine.wait(), 1)
 
 
 @unittest.skipUnless(os.path.exists(KERNEL), f"no bare-metal kernel at {KERNEL}")
