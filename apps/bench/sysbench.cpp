@@ -1,6 +1,7 @@
 // sysbench: kernel entry costs measured from inside the system, so the same program gives
 // the simulator's and the hardware target's figures: an invalid syscall (ENOSYS), a 1-byte
 // read of /scheme/null, and a round trip to a userspace scheme daemon.
+#include "echo_scheme.h"
 #include "redox/io.h"
 #include "redox/program.h"
 #include "redox/sys.h"
@@ -19,30 +20,6 @@ void report(const char* name, u64 elapsed_ns, u64 count)
     u64 per_op_ps = elapsed_ns * 1000 / count; // picoseconds, printed as ns with 3 decimals
     io::print(1, "%-28s %lu.%03lu ns/op (%lu ops)\n", name, static_cast<unsigned long>(per_op_ps / 1000),
         static_cast<unsigned long>(per_op_ps % 1000), static_cast<unsigned long>(count));
-}
-
-int daemon_main(void* ready)
-{
-    long channel = sys::open(":sysbench", redox::O_CREAT | redox::O_RDWR);
-    *static_cast<volatile bool*>(ready) = true;
-    if (channel < 0)
-        return 1;
-    redox::SchemeRequest requests[16];
-    redox::SchemeCompletion completions[16];
-    for (;;) {
-        long n = sys::read(static_cast<int>(channel), requests, sizeof requests);
-        if (n <= 0)
-            return 0;
-        usize answers = 0;
-        for (usize i = 0; i < static_cast<usize>(n) / sizeof(redox::SchemeRequest); ++i) {
-            const redox::SchemeRequest& r = requests[i];
-            if (r.flags & redox::REQUEST_FLAG_ONEWAY)
-                continue;
-            completions[answers++] = { redox::COMPLETION_RESPOND_REGULAR, {}, r.tag, r.opcode == redox::OP_WRITE ? r.args[2] : 0 };
-        }
-        if (answers)
-            io::write_all(static_cast<int>(channel), completions, answers * sizeof(redox::SchemeCompletion));
-    }
 }
 
 int sysbench_main(int argc, char** argv, char**)
@@ -65,9 +42,9 @@ int sysbench_main(int argc, char** argv, char**)
     report("read 1 byte from null", now_ns() - start, count);
     sys::close(static_cast<int>(null_fd));
 
-    volatile bool ready = false;
-    long daemon = sys::clone(0, daemon_main, const_cast<bool*>(&ready));
-    while (!ready)
+    bench::EchoScheme scheme { "sysbench", false };
+    long daemon = sys::clone(0, bench::serve_echo_scheme, &scheme);
+    while (!scheme.ready)
         sys::yield();
     long fd = sys::open("/scheme/sysbench/x", redox::O_RDWR);
     if (fd < 0) {

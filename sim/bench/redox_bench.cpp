@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "../../kernel_core/abi/redox/undef_host_macros.h"
+#include "../../apps/bench/echo_scheme.h"
 #include "redox/io.h"
 #include "redox/program.h"
 #include "redox/sys.h"
@@ -64,36 +65,11 @@ double redox_null_read()
     return elapsed * 1e9 / static_cast<double>(n);
 }
 
-int echo_daemon(void* ready_flag)
-{
-    long channel = sys::open(":benchecho", redox::O_CREAT | redox::O_RDWR);
-    *static_cast<bool*>(ready_flag) = true;
-    if (channel < 0)
-        return 1;
-    redox::SchemeRequest requests[16];
-    redox::SchemeCompletion completions[16];
-    for (;;) {
-        long n = sys::read(static_cast<int>(channel), requests, sizeof requests);
-        if (n <= 0)
-            return 0;
-        usize count = static_cast<usize>(n) / sizeof(redox::SchemeRequest), answers = 0;
-        for (usize i = 0; i < count; ++i) {
-            const redox::SchemeRequest& r = requests[i];
-            if (r.flags & redox::REQUEST_FLAG_ONEWAY)
-                continue;
-            u64 result = r.opcode == redox::OP_OPENAT ? 1 : r.opcode == redox::OP_READ ? 0 : r.args[2];
-            completions[answers++] = { redox::COMPLETION_RESPOND_REGULAR, {}, r.tag, result };
-        }
-        if (answers)
-            sys::write(static_cast<int>(channel), completions, answers * sizeof(redox::SchemeCompletion));
-    }
-}
-
 double redox_scheme_round_trip()
 {
-    bool ready = false;
-    long daemon = spawn_entry(echo_daemon, &ready);
-    while (!ready)
+    bench::EchoScheme scheme { "benchecho", false };
+    long daemon = spawn_entry(bench::serve_echo_scheme, &scheme);
+    while (!scheme.ready)
         sys::yield();
     long fd = sys::open("/scheme/benchecho/x", redox::O_RDWR);
     if (fd < 0) {
