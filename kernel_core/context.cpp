@@ -9,17 +9,17 @@ Context::~Context() = default;
 
 Context* ContextTable::create()
 {
-    // Pids grow until the table has 1/4 free slots behind the cursor, then wrap and reuse.
-    constexpr u32 max_pid = 1u << 22;
-    u32 pid = m_next_pid;
-    for (u32 tries = 0; tries < max_pid; ++tries, ++pid) {
-        if (pid >= max_pid)
-            pid = 2; // pid 1 is init's forever
-        if (pid >= m_slots.size() || !m_slots[pid])
-            break;
+    // Pids count up to a limit of four times the live contexts (at least 1024), then wrap to
+    // 2 (pid 1 is init's forever) and reuse free numbers: recent pids are not reused at
+    // once, and the table stays proportional to what is alive.
+    u32 limit = static_cast<u32>(ktl::max<usize>(1024, 4 * m_count + 16));
+    u32 pid = m_next_pid < limit ? m_next_pid : 2;
+    while (pid < m_slots.size() && m_slots[pid]) {
+        if (++pid >= limit)
+            pid = 2;
     }
     if (pid >= m_slots.size())
-        m_slots.resize(pid + 1 > m_slots.size() * 2 ? pid + 1 : m_slots.size() * 2);
+        m_slots.resize(ktl::max<usize>(pid + 1, ktl::min<usize>(limit, m_slots.size() * 2)));
     auto* context = new Context;
     context->pid = pid;
     m_slots[pid] = context;

@@ -82,7 +82,8 @@ struct Context {
     int exit_status { 0 };
 };
 
-// pid -> context. Pids are small integers reused after the zombie is reaped.
+// pid -> context. Pids are small integers, reused after the zombie is reaped once the
+// counter wraps (see create()).
 class ContextTable {
 public:
     ContextTable() = default;

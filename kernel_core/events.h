@@ -8,5 +8,8 @@ namespace kernel {
 class Scheme;
 
 void notify_event(Scheme& scheme, usize handle, usize flags);
+// The file behind (scheme, handle) is closed: queues stop watching it (its handle number may
+// be given to another file next).
+void forget_event_watches(Scheme& scheme, usize handle);
 
 } // namespace kernel

@@ -1,8 +1,15 @@
 #include "file_table.h"
 
 #include "abi/redox/flags.h"
+#include "events.h"
 
 namespace kernel {
+
+FileDescription::~FileDescription()
+{
+    forget_event_watches(*scheme, handle);
+    scheme->close(handle);
+}
 
 ErrorOr<ktl::RefPtr<FileDescription>> FileTable::get(usize fd) const
 {

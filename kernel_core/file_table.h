@@ -14,7 +14,7 @@ struct FileDescription : public ktl::RefCounted<FileDescription> {
         : scheme(static_cast<ktl::RefPtr<Scheme>&&>(scheme)), handle(handle), flags(flags)
     {
     }
-    ~FileDescription() { scheme->close(handle); }
+    ~FileDescription();
 
     ktl::RefPtr<Scheme> scheme;
     usize handle;

@@ -232,8 +232,10 @@ void exit_current(int wait_status)
         KLOG_INFO("proc", "init exited with status %d; stopping", wait_status);
         k.request_shutdown(redox::wifexited(wait_status) ? redox::wexitstatus(wait_status) : 128 + wait_status);
     } else if (Context* parent = k.contexts().find(self.ppid)) {
-        raise_signal(*parent, redox::SIGCHLD);
+        // Wake a waiting parent first: its waitpid must reap this child, not fail with
+        // EINTR because of the SIGCHLD that follows.
         parent->child_exited.wake_all();
+        raise_signal(*parent, redox::SIGCHLD);
     }
     k.scheduler().exit_current();
 }

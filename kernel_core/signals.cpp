@@ -91,6 +91,14 @@ ErrorOr<void> kill(Context& sender, long pid, int signal)
     return {};
 }
 
+void signal_process_group(u32 pgid, int signal)
+{
+    the_kernel().contexts().for_each([&](Context& target) {
+        if (target.pgid == pgid)
+            raise_signal(target, signal);
+    });
+}
+
 void deliver_signals(Context& self)
 {
     while (u32 pending = self.pending_signals) {

@@ -220,7 +220,7 @@ void DebugScheme::take_cooked_input(char c)
         echo("^C\n");
         KLOG_DEBUG("console", "Ctrl-C: SIGINT to process group %u", m_foreground_pgid);
         if (m_foreground_pgid)
-            (void)kill(*the_kernel().contexts().find(1), -static_cast<long>(m_foreground_pgid), redox::SIGINT);
+            signal_process_group(m_foreground_pgid, redox::SIGINT);
         return;
     case 4: // Ctrl-D: end of file for one read, or send the partial line
         if (m_line.is_empty()) {

@@ -10,6 +10,19 @@
 namespace kernel {
 
 void notify_event(Scheme& scheme, usize handle, usize flags) { event_scheme().notify(scheme, handle, flags); }
+void forget_event_watches(Scheme& scheme, usize handle) { event_scheme().forget(scheme, handle); }
+
+void EventScheme::forget(Scheme& scheme, usize handle)
+{
+    for (Watch* watch = m_watches.first(); watch;) {
+        Watch* next = m_watches.next_of(*watch);
+        if (watch->scheme == &scheme && watch->handle == handle) {
+            decltype(m_watches)::remove(*watch);
+            delete watch;
+        }
+        watch = next;
+    }
+}
 
 ErrorOr<usize> EventScheme::open(StringView path, unsigned long, const Caller&)
 {
@@ -70,7 +83,9 @@ ErrorOr<usize> EventScheme::write(usize handle, const void* buffer, usize length
                 event_scheme().push(*t->queue, redox::EVENT_TIMEOUT_ID, redox::EVENT_READ, t->data);
             };
             q->timeouts.append(timeout);
-            the_kernel().scheduler().arm(timeout->timer, hal::monotonic_ns() + event.data * 1'000'000ull);
+            // Saturate: a timeout too long to represent never fires.
+            u64 delay = event.data > ~0ull / 2'000'000 ? ~0ull / 2 : event.data * 1'000'000ull;
+            the_kernel().scheduler().arm(timeout->timer, hal::monotonic_ns() + delay);
             continue;
         }
         auto description = TRY(current().files->get(event.id));

@@ -23,6 +23,7 @@ public:
     ErrorOr<usize> fpath(usize, char*, usize) override { return 0u; }
 
     void notify(Scheme& scheme, usize handle, usize flags);
+    void forget(Scheme& scheme, usize handle);
 
 private:
     struct Queue;

@@ -14,12 +14,18 @@ usize PipeScheme::allocate_handle(Pipe* pipe, bool is_write)
     usize handle = m_ends.insert(new End { pipe, is_write });
     if (is_write) {
         ++pipe->writers;
-        pipe->write_handle = static_cast<u32>(handle);
+        pipe->write_handles.append(handle);
     } else {
         ++pipe->readers;
-        pipe->read_handle = static_cast<u32>(handle);
+        pipe->read_handles.append(handle);
     }
     return handle;
+}
+
+void PipeScheme::notify_end(Pipe& pipe, bool write_end, usize flags)
+{
+    for (usize handle : write_end ? pipe.write_handles : pipe.read_handles)
+        notify_event(*this, handle, flags);
 }
 
 ErrorOr<usize> PipeScheme::open(StringView path, unsigned long, const Caller&)
@@ -51,16 +57,23 @@ void PipeScheme::close(usize handle)
     Pipe* pipe = e->pipe;
     bool is_write = e->is_write;
     delete e;
+    ktl::Vector<usize>& handles = is_write ? pipe->write_handles : pipe->read_handles;
+    for (usize i = 0; i < handles.size(); ++i) {
+        if (handles[i] == handle) {
+            handles.remove(i);
+            break;
+        }
+    }
     if (is_write) {
         if (--pipe->writers == 0) {
             pipe->readable.wake_all();
             if (pipe->readers)
-                notify_event(*this, pipe->read_handle, redox::EVENT_READ);
+                notify_end(*pipe, false, redox::EVENT_READ);
         }
     } else if (--pipe->readers == 0) {
         pipe->writable.wake_all();
         if (pipe->writers)
-            notify_event(*this, pipe->write_handle, redox::EVENT_WRITE);
+            notify_end(*pipe, true, redox::EVENT_WRITE);
     }
     if (pipe->readers == 0 && pipe->writers == 0) {
         delete[] pipe->buffer;
@@ -92,7 +105,7 @@ ErrorOr<usize> PipeScheme::read(usize handle, void* buffer, usize length, u64, u
     if (pipe->size == 0)
         pipe->head = 0;
     pipe->writable.wake_all();
-    notify_event(*this, pipe->write_handle, redox::EVENT_WRITE);
+    notify_end(*pipe, true, redox::EVENT_WRITE);
     return n;
 }
 
@@ -125,7 +138,7 @@ ErrorOr<usize> PipeScheme::write(usize handle, const void* buffer, usize length,
         pipe->size += n;
         written += n;
         pipe->readable.wake_all();
-        notify_event(*this, pipe->read_handle, redox::EVENT_READ);
+        notify_end(*pipe, false, redox::EVENT_READ);
     }
     return written;
 }

@@ -29,8 +29,9 @@ private:
         usize size { 0 }; // bytes buffered
         u32 readers { 0 };
         u32 writers { 0 };
-        u32 read_handle { 0 }; // a handle of each end, for event notifications
-        u32 write_handle { 0 };
+        // Every open handle of each end: event queues watch handles, so all are notified.
+        ktl::Vector<usize> read_handles;
+        ktl::Vector<usize> write_handles;
         WaitQueue readable;
         WaitQueue writable;
     };
@@ -39,6 +40,7 @@ private:
         bool is_write { false };
     };
     usize allocate_handle(Pipe* pipe, bool is_write);
+    void notify_end(Pipe& pipe, bool write_end, usize flags);
 
     HandleTable<End> m_ends;
 };

@@ -51,7 +51,8 @@ ErrorOr<usize> TimeScheme::write(usize handle, const void* buffer, usize length,
     ktl::copy_bytes(&ts, buffer, sizeof ts);
     if (ts.tv_nsec < 0 || ts.tv_nsec >= 1'000'000'000 || ts.tv_sec < 0)
         return errno_error(redox::EINVAL);
-    i64 target = ts.tv_sec * 1'000'000'000 + ts.tv_nsec;
+    constexpr i64 max_seconds = 9'000'000'000; // about 285 years: keeps the product in range
+    i64 target = (ts.tv_sec > max_seconds ? max_seconds : ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
     i64 now = TRY(clock_now_ns(c->clock));
     // Timers run on the monotonic clock; convert a realtime target by its distance from now.
     u64 deadline = hal::monotonic_ns() + static_cast<u64>(target > now ? target - now : 0);

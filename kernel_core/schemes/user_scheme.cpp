@@ -109,6 +109,13 @@ void UserScheme::die()
     if (m_dead)
         return;
     m_dead = true;
+    if (the_kernel().scheduler().is_stopped()) {
+        // Kernel teardown: the waiting callers' stacks (where their records live) are gone,
+        // so the lists are dropped without being walked.
+        m_queued.forget_all();
+        m_inflight.forget_all();
+        return;
+    }
     KLOG_INFO("scheme", "scheme '%s' lost its daemon; failing its calls", name().c_str());
     auto fail = [&](Pending* pending) {
         if (pending->request.flags & redox::REQUEST_FLAG_ONEWAY) {
@@ -131,14 +138,22 @@ ErrorOr<usize> UserScheme::open(StringView path, unsigned long flags, const Call
     return call(redox::OP_OPENAT, redox::ROOT_HANDLE, ptr(path.chars()), path.length(), flags, 0, &caller);
 }
 
+// A daemon's answer is not trusted: a count beyond the caller's buffer is an I/O error.
+static ErrorOr<usize> within(ErrorOr<usize> result, usize length)
+{
+    if (!result.is_error() && result.value() > length)
+        return errno_error(redox::EIO);
+    return result;
+}
+
 ErrorOr<usize> UserScheme::read(usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller& caller)
 {
-    return call(redox::OP_READ, handle, ptr(buffer), length, offset, flags, &caller);
+    return within(call(redox::OP_READ, handle, ptr(buffer), length, offset, flags, &caller), length);
 }
 
 ErrorOr<usize> UserScheme::write(usize handle, const void* buffer, usize length, u64 offset, unsigned long flags, const Caller& caller)
 {
-    return call(redox::OP_WRITE, handle, ptr(buffer), length, offset, flags, &caller);
+    return within(call(redox::OP_WRITE, handle, ptr(buffer), length, offset, flags, &caller), length);
 }
 
 ErrorOr<u64> UserScheme::fsize(usize handle) { return static_cast<u64>(TRY(call(redox::OP_FSIZE, handle))); }
@@ -162,7 +177,10 @@ ErrorOr<usize> UserScheme::dup(usize handle, StringView what, const Caller& call
     return call(redox::OP_DUP, handle, ptr(what.chars()), what.length(), 0, 0, &caller);
 }
 
-ErrorOr<usize> UserScheme::fpath(usize handle, char* buffer, usize length) { return call(redox::OP_FPATH, handle, ptr(buffer), length); }
+ErrorOr<usize> UserScheme::fpath(usize handle, char* buffer, usize length)
+{
+    return within(call(redox::OP_FPATH, handle, ptr(buffer), length), length);
+}
 
 ErrorOr<void> UserScheme::fstat(usize handle, redox::Stat& st)
 {
@@ -226,7 +244,7 @@ ErrorOr<void> UserScheme::unlink(StringView path, unsigned long flags, const Cal
 
 ErrorOr<usize> UserScheme::getdents(usize handle, void* buffer, usize length, u64 offset)
 {
-    return call(redox::OP_GETDENTS, handle, ptr(buffer), length, offset);
+    return within(call(redox::OP_GETDENTS, handle, ptr(buffer), length, offset), length);
 }
 
 ErrorOr<usize> UserScheme::fevent(usize handle, usize flags) { return call(redox::OP_FEVENT, handle, flags); }

@@ -89,8 +89,15 @@ ktl::ErrorOr<ktl::Vector<ktl::String>> copy_user_string_array(usize address)
         const char* text = *slot;
         if (!text)
             break;
-        TRY(validate_user_range(reinterpret_cast<usize>(text), 1));
-        usize length = ktl::cstring_length(text);
+        // Scan at most what the limit still allows, checking each byte is program memory.
+        usize length = 0;
+        for (;; ++length) {
+            if (total + length + 1 > max_total)
+                return ktl::Error::from_errno(redox::E2BIG);
+            TRY(validate_user_range(reinterpret_cast<usize>(text) + length, 1));
+            if (!text[length])
+                break;
+        }
         total += length + 1;
         if (total > max_total)
             return ktl::Error::from_errno(redox::E2BIG);

@@ -232,6 +232,7 @@ Result sys_futimens(usize fd, usize address, usize length, usize, usize)
     if (length % sizeof(redox::TimeSpec) || length == 0 || length > 2 * sizeof(redox::TimeSpec))
         return errno_error(redox::EINVAL);
     const redox::TimeSpec* times = TRY(user_object<const redox::TimeSpec>(address));
+    TRY(validate_user_range(address, length));
     for (usize i = 0; i < length / sizeof(redox::TimeSpec); ++i)
         if (times[i].tv_nsec < 0 || times[i].tv_nsec >= 1'000'000'000)
             return errno_error(redox::EINVAL);

@@ -579,3 +579,35 @@ TEST_CASE("CLONE_VFORK suspends the parent until the child execs or exits")
         with_fs());
     CHECK(run.status == 0);
 }
+
+namespace {
+void note_child(int) {}
+} // namespace
+
+TEST_CASE("waitpid reaps a child even when the parent handles SIGCHLD")
+{
+    auto run = harness::boot([&] {
+        CHECK(sys::sigaction(redox::SIGCHLD, reinterpret_cast<unsigned long>(&note_child), nullptr) == 0);
+        long child = harness::spawn([] { return 4; });
+        int status = 0;
+        CHECK(sys::waitpid(child, &status, 0) == child);
+        CHECK(redox::wexitstatus(status) == 4);
+        return 0;
+    });
+    CHECK(run.status == 0);
+}
+
+TEST_CASE("pids are reused once the counter wraps, so the table stays small")
+{
+    long highest = 0;
+    auto run = harness::boot([&] {
+        for (int i = 0; i < 3000; ++i) {
+            long child = harness::spawn([] { return 0; });
+            highest = child > highest ? child : highest;
+            harness::wait_status(child);
+        }
+        return 0;
+    });
+    CHECK(run.status == 0);
+    CHECK(highest <= 1024);
+}

@@ -339,3 +339,40 @@ TEST_CASE("an event queue on the channel reports EVENT_READ when a request is pe
         CHECK(event.data == 77);
     }
 }
+
+TEST_CASE("a daemon's answer larger than the caller's buffer is an I/O error, not an overrun")
+{
+    auto run = harness::boot([&] {
+        bool ready = false;
+        long daemon = harness::spawn([&ready] {
+            long channel = sys::open(":liar", redox::O_CREAT | redox::O_RDWR);
+            ready = true;
+            redox::SchemeRequest request;
+            while (sys::read(static_cast<int>(channel), &request, sizeof request) == sizeof request) {
+                if (request.flags & redox::REQUEST_FLAG_ONEWAY)
+                    continue;
+                // Claims far more bytes than the caller offered, for every read and fpath.
+                u64 result = request.opcode == redox::OP_OPENAT ? 1 : 100000;
+                redox::SchemeCompletion completion { redox::COMPLETION_RESPOND_REGULAR, {}, request.tag, result };
+                sys::write(static_cast<int>(channel), &completion, sizeof completion);
+            }
+            return 0;
+        });
+        while (!ready)
+            sys::yield();
+        long fd = sys::open("/scheme/liar/x", redox::O_RDWR);
+        CHECK(fd >= 0);
+        char small[8];
+        CHECK(sys::read(static_cast<int>(fd), small, sizeof small) == -redox::EIO);
+        char path[64];
+        CHECK(sys::fpath(static_cast<int>(fd), path, sizeof path) == -redox::EIO);
+        const char* argv[] = { "x", nullptr };
+        const char* envp[] = { nullptr };
+        CHECK(sys::fexec(static_cast<int>(fd), argv, envp) == -redox::EIO);
+        sys::close(static_cast<int>(fd));
+        sys::kill(daemon, redox::SIGKILL);
+        harness::wait_status(daemon);
+        return 0;
+    });
+    CHECK(run.status == 0);
+}
