@@ -213,7 +213,11 @@ void Scheduler::schedule()
             request_stop(70);
             continue;
         }
+        // Idle time is nobody's CPU time: charge the blocked context up to now, not for the wait.
+        if (m_current)
+            m_current->cpu_ns += now - m_switched_in_at;
         hal::idle(first ? first->deadline : 0);
+        m_switched_in_at = hal::monotonic_ns();
     }
 }
 
