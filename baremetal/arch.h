@@ -44,7 +44,7 @@ struct MemoryRange {
 // The bytes stay where the loader put them; parse_boot_info keeps them out of `ranges`.
 struct BootModule {
     u64 start;
-    u64 end;          // first byte after the module
+    u64 end; // first byte after the module
     const char* name; // the loader's string for it (copied; may be empty)
 };
 
@@ -54,8 +54,8 @@ struct BootInfo {
     MemoryRange ranges[32];
     usize range_count;
     const char* command_line; // the arguments only (no kernel path); never null, may be empty
-    u64 kernel_end;           // first byte after the kernel image, PHYSICAL (page-aligned)
-    u64 kernel_start;         // first byte of the kernel image, physical (1 MiB)
+    u64 kernel_end; // first byte after the kernel image, PHYSICAL (page-aligned)
+    u64 kernel_start; // first byte of the kernel image, physical (1 MiB)
     BootModule modules[8];
     usize module_count;
     u32 multiboot_version; // 1 or 2 (0: unknown magic, nothing parsed)
@@ -71,8 +71,8 @@ void cpu_init();
 inline constexpr u16 kernel_code_selector = 0x08;
 inline constexpr u16 kernel_data_selector = 0x10;
 inline constexpr u16 user_code32_selector = 0x18; // placeholder (sysret's base)
-inline constexpr u16 user_data_selector = 0x20;   // use with RPL 3
-inline constexpr u16 user_code_selector = 0x28;   // use with RPL 3
+inline constexpr u16 user_data_selector = 0x20; // use with RPL 3
+inline constexpr u16 user_code_selector = 0x28; // use with RPL 3
 inline constexpr u16 tss_selector = 0x30;
 // TSS.rsp0: the stack the CPU switches to on an interrupt from ring 3 (for later).
 void tss_set_kernel_stack(u64 stack_top);
@@ -122,7 +122,7 @@ inline constexpr int panic_exit_status = 0x31;
 // What interrupts call in the HAL layer. Both run with interrupts disabled, after the EOI
 // was sent, so they may switch contexts (the interrupt stub's saved state stays on the
 // interrupted context's stack until it is resumed).
-void on_timer_tick();   // PIT, every 1/hz s
+void on_timer_tick(); // PIT, every 1/hz s
 void on_serial_input(); // COM1 had data; it is in the ring now (serial_read)
 
 } // namespace arch

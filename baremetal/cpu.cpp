@@ -318,8 +318,7 @@ void cpu_init()
                  "movw %%ax, %%gs\n\t"
                  "ltr %3"
                  :
-                 : "m"(gdtr), "i"(static_cast<u64>(kernel_code_selector)), "i"(kernel_data_selector),
-                 "r"(tss_selector)
+                 : "m"(gdtr), "i"(static_cast<u64>(kernel_code_selector)), "i"(kernel_data_selector), "r"(tss_selector)
                  : "rax", "memory");
 
     for (int v = 0; v < 256; ++v)

@@ -3,20 +3,20 @@
 namespace baremetal {
 
 namespace {
-constexpr u64 max_frames = arch::identity_map_end / frame_size; // 1 Mi frames = 4 GiB
-u64 s_used_bits[max_frames / 64];                                // 1 = in use or not RAM
-u64 s_total = 0;
-u64 s_free = 0;
-u64 s_cursor = 0; // where the next search starts (next fit)
+    constexpr u64 max_frames = arch::identity_map_end / frame_size; // 1 Mi frames = 4 GiB
+    u64 s_used_bits[max_frames / 64]; // 1 = in use or not RAM
+    u64 s_total = 0;
+    u64 s_free = 0;
+    u64 s_cursor = 0; // where the next search starts (next fit)
 
-bool is_used(u64 frame) { return s_used_bits[frame / 64] & (1ull << (frame % 64)); }
-void set_used(u64 frame, bool used)
-{
-    if (used)
-        s_used_bits[frame / 64] |= 1ull << (frame % 64);
-    else
-        s_used_bits[frame / 64] &= ~(1ull << (frame % 64));
-}
+    bool is_used(u64 frame) { return s_used_bits[frame / 64] & (1ull << (frame % 64)); }
+    void set_used(u64 frame, bool used)
+    {
+        if (used)
+            s_used_bits[frame / 64] |= 1ull << (frame % 64);
+        else
+            s_used_bits[frame / 64] &= ~(1ull << (frame % 64));
+    }
 } // namespace
 
 void frames_init(const arch::BootInfo& boot)

@@ -31,9 +31,9 @@ i64 days_from_civil(i64 y, unsigned m, unsigned d)
 
 i64 read_rtc_epoch_seconds()
 {
-    while (cmos(0x0A) & 0x80) {
-    } // update in progress
-    u8 second = cmos(0x00), minute = cmos(0x02), hour = cmos(0x04), day = cmos(0x07), month = cmos(0x08), year = cmos(0x09);
+    while (cmos(0x0A) & 0x80) {} // update in progress
+    u8 second = cmos(0x00), minute = cmos(0x02), hour = cmos(0x04), day = cmos(0x07), month = cmos(0x08),
+       year = cmos(0x09);
     bool bcd = !(cmos(0x0B) & 0x04);
     auto decode = [&](u8 v) { return bcd ? static_cast<u8>((v & 0x0F) + (v >> 4) * 10) : v; };
     i64 days = days_from_civil(2000 + decode(year), decode(month), decode(day));

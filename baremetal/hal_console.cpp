@@ -6,7 +6,10 @@ namespace hal {
 
 void console_write(ConsoleStream, const char* bytes, usize length) { arch::serial_write(bytes, length); }
 
-isize console_poll_input(char* buffer, usize capacity) { return static_cast<isize>(arch::serial_read(buffer, capacity)); }
+isize console_poll_input(char* buffer, usize capacity)
+{
+    return static_cast<isize>(arch::serial_read(buffer, capacity));
+}
 
 // A terminal is on the other end of the serial line: echo and line editing are wanted.
 bool console_is_interactive() { return true; }

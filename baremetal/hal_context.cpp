@@ -41,12 +41,12 @@ Context* context_create(ContextEntry entry, void* argument)
     // baremetal_context_start enters `entry` with rsp = 8 (mod 16), as the ABI wants.
     auto* top = reinterpret_cast<u64*>(context->stack + stack_size);
     *--top = reinterpret_cast<u64>(&baremetal_context_start);
-    *--top = 0;                                   // rbp
-    *--top = 0;                                   // rbx
-    *--top = reinterpret_cast<u64>(entry);        // r12
-    *--top = reinterpret_cast<u64>(argument);     // r13
-    *--top = 0;                                   // r14
-    *--top = 0;                                   // r15
+    *--top = 0; // rbp
+    *--top = 0; // rbx
+    *--top = reinterpret_cast<u64>(entry); // r12
+    *--top = reinterpret_cast<u64>(argument); // r13
+    *--top = 0; // r14
+    *--top = 0; // r15
     context->rsp = reinterpret_cast<u64>(top);
     return context;
 }
@@ -82,8 +82,8 @@ void program_ends() { baremetal::enter_kernel(); }
 
 } // namespace hal
 
-extern "C" long redox_syscall(unsigned long number, unsigned long a, unsigned long b, unsigned long c,
-    unsigned long d, unsigned long e)
+extern "C" long redox_syscall(
+    unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d, unsigned long e)
 {
     baremetal::enter_kernel();
     long result = kernel::handle_syscall(number, a, b, c, d, e);

@@ -52,8 +52,10 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u64 info_address)
     baremetal::clock_init();
 
     char line[160];
-    usize n = ktl::format_buffer(line, sizeof line, "memory: %lu MiB usable (frame allocator, heap grows in 4 MiB chunks); TSC %lu kHz\n",
-        static_cast<unsigned long>(baremetal::heap_size_bytes() >> 20), static_cast<unsigned long>(baremetal::tsc_per_ms()));
+    usize n = ktl::format_buffer(line, sizeof line,
+        "memory: %lu MiB usable (frame allocator, heap grows in 4 MiB chunks); TSC %lu kHz\n",
+        static_cast<unsigned long>(baremetal::heap_size_bytes() >> 20),
+        static_cast<unsigned long>(baremetal::tsc_per_ms()));
     arch::serial_write(line, n);
 
     kernel::BootConfig config;

@@ -93,21 +93,21 @@ void pit_init(u32 hz)
 
 namespace detail {
 
-bool pic_is_spurious(u8 irq)
-{
-    if (irq == 7) {
-        out8(master_command, 0x0B); // OCW3: read ISR
-        return !(in8(master_command) & 0x80);
-    }
-    if (irq == 15) {
-        out8(slave_command, 0x0B);
-        if (!(in8(slave_command) & 0x80)) {
-            out8(master_command, end_of_interrupt); // the master did see IRQ 2
-            return true;
+    bool pic_is_spurious(u8 irq)
+    {
+        if (irq == 7) {
+            out8(master_command, 0x0B); // OCW3: read ISR
+            return !(in8(master_command) & 0x80);
         }
+        if (irq == 15) {
+            out8(slave_command, 0x0B);
+            if (!(in8(slave_command) & 0x80)) {
+                out8(master_command, end_of_interrupt); // the master did see IRQ 2
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-}
 
 } // namespace detail
 } // namespace arch

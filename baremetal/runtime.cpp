@@ -90,134 +90,131 @@ namespace baremetal {
 
 namespace {
 
-struct Header {
-    u64 size; // usable bytes of the block (its class size, or the run length)
-    u64 magic;
-};
-constexpr u64 block_magic = 0x4b524e4c48454150ull; // "KRNLHEAP"
-constexpr usize class_count = 9;                   // 16, 32, ... 4096
-constexpr usize largest_class = 4096;
+    struct Header {
+        u64 size; // usable bytes of the block (its class size, or the run length)
+        u64 magic;
+    };
+    constexpr u64 block_magic = 0x4b524e4c48454150ull; // "KRNLHEAP"
+    constexpr usize class_count = 9; // 16, 32, ... 4096
+    constexpr usize largest_class = 4096;
 
-struct FreeBlock {
-    FreeBlock* next;
-};
-struct FreeRun {
-    FreeRun* next;
-    u64 size; // bytes after the header
-};
+    struct FreeBlock {
+        FreeBlock* next;
+    };
+    struct FreeRun {
+        FreeRun* next;
+        u64 size; // bytes after the header
+    };
 
-constexpr u64 chunk_bytes = 4 * 1024 * 1024;
-u8* s_arena = nullptr; // the current chunk
-u64 s_arena_size = 0;
-u64 s_bump = 0;
-u64 s_used = 0;
-u64 s_heap_bytes = 0; // all chunks taken so far
-FreeBlock* s_free[class_count] = {};
-FreeRun* s_runs = nullptr;
+    constexpr u64 chunk_bytes = 4 * 1024 * 1024;
+    u8* s_arena = nullptr; // the current chunk
+    u64 s_arena_size = 0;
+    u64 s_bump = 0;
+    u64 s_used = 0;
+    u64 s_heap_bytes = 0; // all chunks taken so far
+    FreeBlock* s_free[class_count] = {};
+    FreeRun* s_runs = nullptr;
 
-usize class_of(usize size)
-{
-    usize c = 0;
-    usize capacity = 16;
-    while (capacity < size) {
-        capacity <<= 1;
-        ++c;
-    }
-    return c;
-}
-
-struct InterruptsMasked {
-    u64 flags;
-    InterruptsMasked()
+    usize class_of(usize size)
     {
-        asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-    }
-    ~InterruptsMasked()
-    {
-        if (flags & (1u << 9))
-            arch::interrupts_enable();
-    }
-};
-
-void* carve(u64 size)
-{
-    u64 total = sizeof(Header) + size;
-    if (s_bump + total > s_arena_size) {
-        // A new chunk (what is left of the old one stays unused).
-        u64 bytes = total > chunk_bytes ? (total + frame_size - 1) & ~(frame_size - 1) : chunk_bytes;
-        u64 physical = frames_allocate(bytes / frame_size);
-        if (!physical)
-            return nullptr;
-        s_arena = reinterpret_cast<u8*>(physical); // identity-mapped
-        s_arena_size = bytes;
-        s_bump = 0;
-        s_heap_bytes += bytes;
-    }
-    auto* header = reinterpret_cast<Header*>(s_arena + s_bump);
-    s_bump += total;
-    header->size = size;
-    header->magic = block_magic;
-    return header + 1;
-}
-
-void* allocate(usize size)
-{
-    InterruptsMasked masked;
-    if (size == 0)
-        size = 1;
-    void* result = nullptr;
-    if (size <= largest_class) {
-        usize c = class_of(size);
-        if (FreeBlock* block = s_free[c]) {
-            s_free[c] = block->next;
-            (reinterpret_cast<Header*>(block) - 1)->magic = block_magic;
-            result = block;
-        } else {
-            result = carve(16ull << c);
+        usize c = 0;
+        usize capacity = 16;
+        while (capacity < size) {
+            capacity <<= 1;
+            ++c;
         }
-    } else {
-        size = (size + 4095) & ~u64(4095);
-        for (FreeRun** at = &s_runs; *at; at = &(*at)->next) {
-            if ((*at)->size >= size) {
-                FreeRun* run = *at;
-                *at = run->next;
-                auto* header = reinterpret_cast<Header*>(run) - 1;
-                header->magic = block_magic;
-                result = header + 1;
-                break;
+        return c;
+    }
+
+    struct InterruptsMasked {
+        u64 flags;
+        InterruptsMasked() { asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory"); }
+        ~InterruptsMasked()
+        {
+            if (flags & (1u << 9))
+                arch::interrupts_enable();
+        }
+    };
+
+    void* carve(u64 size)
+    {
+        u64 total = sizeof(Header) + size;
+        if (s_bump + total > s_arena_size) {
+            // A new chunk (what is left of the old one stays unused).
+            u64 bytes = total > chunk_bytes ? (total + frame_size - 1) & ~(frame_size - 1) : chunk_bytes;
+            u64 physical = frames_allocate(bytes / frame_size);
+            if (!physical)
+                return nullptr;
+            s_arena = reinterpret_cast<u8*>(physical); // identity-mapped
+            s_arena_size = bytes;
+            s_bump = 0;
+            s_heap_bytes += bytes;
+        }
+        auto* header = reinterpret_cast<Header*>(s_arena + s_bump);
+        s_bump += total;
+        header->size = size;
+        header->magic = block_magic;
+        return header + 1;
+    }
+
+    void* allocate(usize size)
+    {
+        InterruptsMasked masked;
+        if (size == 0)
+            size = 1;
+        void* result = nullptr;
+        if (size <= largest_class) {
+            usize c = class_of(size);
+            if (FreeBlock* block = s_free[c]) {
+                s_free[c] = block->next;
+                (reinterpret_cast<Header*>(block) - 1)->magic = block_magic;
+                result = block;
+            } else {
+                result = carve(16ull << c);
             }
+        } else {
+            size = (size + 4095) & ~u64(4095);
+            for (FreeRun** at = &s_runs; *at; at = &(*at)->next) {
+                if ((*at)->size >= size) {
+                    FreeRun* run = *at;
+                    *at = run->next;
+                    auto* header = reinterpret_cast<Header*>(run) - 1;
+                    header->magic = block_magic;
+                    result = header + 1;
+                    break;
+                }
+            }
+            if (!result)
+                result = carve(size);
         }
         if (!result)
-            result = carve(size);
+            hal::panic("kernel heap exhausted");
+        s_used += (reinterpret_cast<Header*>(result) - 1)->size;
+        return result;
     }
-    if (!result)
-        hal::panic("kernel heap exhausted");
-    s_used += (reinterpret_cast<Header*>(result) - 1)->size;
-    return result;
-}
 
-void release(void* pointer)
-{
-    if (!pointer)
-        return;
-    InterruptsMasked masked;
-    auto* header = static_cast<Header*>(pointer) - 1;
-    if (header->magic != block_magic)
-        hal::panic("heap: free of a pointer the heap did not give out (or a double free)");
-    header->magic = 0;
-    s_used -= header->size;
-    if (header->size <= largest_class) {
-        usize c = class_of(header->size);
-        auto* block = static_cast<FreeBlock*>(pointer);
-        block->next = s_free[c];
-        s_free[c] = block;
-        return;
+    void release(void* pointer)
+    {
+        if (!pointer)
+            return;
+        InterruptsMasked masked;
+        auto* header = static_cast<Header*>(pointer) - 1;
+        if (header->magic != block_magic)
+            hal::panic("heap: free of a pointer the heap did not give out (or a double free)");
+        header->magic = 0;
+        s_used -= header->size;
+        if (header->size <= largest_class) {
+            usize c = class_of(header->size);
+            auto* block = static_cast<FreeBlock*>(pointer);
+            block->next = s_free[c];
+            s_free[c] = block;
+            return;
+        }
+        auto* run = static_cast<FreeRun*>(pointer);
+        run->size = header->size;
+        run->next = s_runs;
+        s_runs = run;
     }
-    auto* run = static_cast<FreeRun*>(pointer);
-    run->size = header->size;
-    run->next = s_runs;
-    s_runs = run;
-}
 
 } // namespace
 

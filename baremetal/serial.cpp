@@ -10,9 +10,9 @@
 namespace {
 
 constexpr u16 com1 = 0x3F8;
-constexpr u16 reg_data = 0;        // RBR / THR (DLAB=0), divisor low (DLAB=1)
-constexpr u16 reg_interrupt = 1;   // IER (DLAB=0), divisor high (DLAB=1)
-constexpr u16 reg_fifo = 2;        // FCR (write) / IIR (read)
+constexpr u16 reg_data = 0; // RBR / THR (DLAB=0), divisor low (DLAB=1)
+constexpr u16 reg_interrupt = 1; // IER (DLAB=0), divisor high (DLAB=1)
+constexpr u16 reg_fifo = 2; // FCR (write) / IIR (read)
 constexpr u16 reg_line_control = 3;
 constexpr u16 reg_modem_control = 4;
 constexpr u16 reg_line_status = 5;
@@ -41,15 +41,15 @@ void serial_init()
 {
     // Keep what was typed ahead (the loader's UART holds it; enabling the FIFO clears it).
     detail::serial_drain_receiver();
-    out8(com1 + reg_interrupt, 0x00);     // no interrupts while programming
-    out8(com1 + reg_fifo, 0x07);          // FIFO on, clear both, interrupt at 1 byte (latency)
-    out8(com1 + reg_line_control, 0x80);  // DLAB
-    out8(com1 + reg_data, 0x01);          // divisor 1: 115200 baud
+    out8(com1 + reg_interrupt, 0x00); // no interrupts while programming
+    out8(com1 + reg_fifo, 0x07); // FIFO on, clear both, interrupt at 1 byte (latency)
+    out8(com1 + reg_line_control, 0x80); // DLAB
+    out8(com1 + reg_data, 0x01); // divisor 1: 115200 baud
     out8(com1 + reg_interrupt, 0x00);
-    out8(com1 + reg_line_control, 0x03);  // 8N1, DLAB off
+    out8(com1 + reg_line_control, 0x03); // 8N1, DLAB off
     out8(com1 + reg_modem_control, 0x0B); // DTR, RTS, OUT2 (OUT2 gates the IRQ line)
-    (void)in8(com1 + reg_fifo);           // acknowledge pending status
-    out8(com1 + reg_interrupt, 0x01);     // interrupt when received data is available
+    (void)in8(com1 + reg_fifo); // acknowledge pending status
+    out8(com1 + reg_interrupt, 0x01); // interrupt when received data is available
     pic_unmask(4);
 }
 
@@ -77,51 +77,51 @@ usize serial_read(char* buffer, usize capacity)
 
 namespace detail {
 
-void serial_drain_receiver()
-{
-    // Bounded: a stuck or absent UART (LSR = 0xFF) must not hang the interrupt path.
-    for (int i = 0; i < 256; ++i) {
-        u8 status = in8(com1 + reg_line_status);
-        if (status == 0xFF || !(status & lsr_data_ready))
-            break;
-        char c = static_cast<char>(in8(com1 + reg_data));
-        if (s_head - s_tail < ring_size) {
-            s_ring[s_head % ring_size] = c;
-            ++s_head;
-        } else {
-            ++s_dropped;
+    void serial_drain_receiver()
+    {
+        // Bounded: a stuck or absent UART (LSR = 0xFF) must not hang the interrupt path.
+        for (int i = 0; i < 256; ++i) {
+            u8 status = in8(com1 + reg_line_status);
+            if (status == 0xFF || !(status & lsr_data_ready))
+                break;
+            char c = static_cast<char>(in8(com1 + reg_data));
+            if (s_head - s_tail < ring_size) {
+                s_ring[s_head % ring_size] = c;
+                ++s_head;
+            } else {
+                ++s_dropped;
+            }
         }
     }
-}
 
-void print(const char* text)
-{
-    usize length = 0;
-    while (text[length])
-        ++length;
-    serial_write(text, length);
-}
+    void print(const char* text)
+    {
+        usize length = 0;
+        while (text[length])
+            ++length;
+        serial_write(text, length);
+    }
 
-void print_hex(u64 value, int digits)
-{
-    char text[19];
-    text[0] = '0';
-    text[1] = 'x';
-    for (int i = 0; i < digits; ++i)
-        text[2 + i] = "0123456789abcdef"[(value >> (4 * (digits - 1 - i))) & 0xF];
-    serial_write(text, static_cast<usize>(2 + digits));
-}
+    void print_hex(u64 value, int digits)
+    {
+        char text[19];
+        text[0] = '0';
+        text[1] = 'x';
+        for (int i = 0; i < digits; ++i)
+            text[2 + i] = "0123456789abcdef"[(value >> (4 * (digits - 1 - i))) & 0xF];
+        serial_write(text, static_cast<usize>(2 + digits));
+    }
 
-void print_decimal(u64 value)
-{
-    char text[21];
-    int n = 0;
-    do {
-        text[20 - n++] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    } while (value);
-    serial_write(text + 21 - n, static_cast<usize>(n));
-}
+    void print_decimal(u64 value)
+    {
+        char text[21];
+        int n = 0;
+        do {
+            text[20 - n++] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value);
+        serial_write(text + 21 - n, static_cast<usize>(n));
+    }
 
 } // namespace detail
 } // namespace arch

@@ -15,8 +15,8 @@ class FileTable;
 
 enum class ContextState : u8 {
     Runnable, // on the run queue or running
-    Blocked,  // on a wait queue and/or sleeping until a timer
-    Zombie,   // exited, waiting for its parent's waitpid
+    Blocked, // on a wait queue and/or sleeping until a timer
+    Zombie, // exited, waiting for its parent's waitpid
 };
 
 struct Credentials {

@@ -11,7 +11,9 @@ namespace kernel {
 
 struct FileDescription : public ktl::RefCounted<FileDescription> {
     FileDescription(ktl::RefPtr<Scheme> scheme, usize handle, unsigned long flags)
-        : scheme(static_cast<ktl::RefPtr<Scheme>&&>(scheme)), handle(handle), flags(flags)
+        : scheme(static_cast<ktl::RefPtr<Scheme>&&>(scheme)),
+          handle(handle),
+          flags(flags)
     {
     }
     ~FileDescription();

@@ -8,7 +8,6 @@
 #include "namespace.h"
 #include "process.h"
 #include "scheduler.h"
-#include "signals.h"
 #include "schemes/basic_schemes.h"
 #include "schemes/debug_scheme.h"
 #include "schemes/event_scheme.h"
@@ -16,6 +15,7 @@
 #include "schemes/sys_scheme.h"
 #include "schemes/time_scheme.h"
 #include "schemes/user_scheme.h"
+#include "signals.h"
 
 namespace kernel {
 
@@ -43,7 +43,10 @@ void preempt_from_interrupt()
         deliver_signals(self);
 }
 
-static u8 seed_bytes(u64 seed, int i) { return static_cast<u8>((seed * 0x9E3779B97F4A7C15ull + static_cast<u64>(i) * 0xBF58476D1CE4E5B9ull) >> 56); }
+static u8 seed_bytes(u64 seed, int i)
+{
+    return static_cast<u8>((seed * 0x9E3779B97F4A7C15ull + static_cast<u64>(i) * 0xBF58476D1CE4E5B9ull) >> 56);
+}
 
 Kernel::Kernel(const BootConfig& config) : m_config(config)
 {

@@ -76,7 +76,8 @@ ErrorOr<ResolvedPath> resolve_path(const Context& context, StringView path)
         isize colon = path.find(':');
         isize slash = path.find('/');
         if (colon >= 0 && (slash < 0 || colon < slash))
-            return lookup(context, path.substring(0, static_cast<usize>(colon)), path.substring(static_cast<usize>(colon) + 1));
+            return lookup(
+                context, path.substring(0, static_cast<usize>(colon)), path.substring(static_cast<usize>(colon) + 1));
     }
 
     ktl::String canonical = TRY(canonicalize_path(context.cwd.view(), path));
@@ -88,7 +89,8 @@ ErrorOr<ResolvedPath> resolve_path(const Context& context, StringView path)
         isize slash = rest.find('/');
         if (slash < 0)
             return lookup(context, rest, "");
-        return lookup(context, rest.substring(0, static_cast<usize>(slash)), rest.substring(static_cast<usize>(slash) + 1));
+        return lookup(
+            context, rest.substring(0, static_cast<usize>(slash)), rest.substring(static_cast<usize>(slash) + 1));
     }
     return lookup(context, "file", c.substring(1));
 }

@@ -39,7 +39,8 @@ static void context_entry(void* argument)
     int code;
     hal::program_begins();
     if (self.program)
-        code = self.program->main(static_cast<int>(self.args.size()), self.argv_pointers.data(), self.envp_pointers.data());
+        code = self.program->main(
+            static_cast<int>(self.args.size()), self.argv_pointers.data(), self.envp_pointers.data());
     else
         code = self.clone_entry(self.clone_argument);
     hal::program_ends();
@@ -58,7 +59,8 @@ Context* create_init(Program& program, const ktl::Vector<ktl::String>& args)
     Scheme& console = k.debug();
     for (int fd = 0; fd < 3; ++fd) {
         usize handle = console.open(fd == 2 ? "stderr" : "", redox::O_RDWR, caller).release_value();
-        (void)init->files->insert_at(static_cast<usize>(fd), ktl::make_ref<FileDescription>(&console, handle, redox::O_RDWR), false);
+        (void)init->files->insert_at(
+            static_cast<usize>(fd), ktl::make_ref<FileDescription>(&console, handle, redox::O_RDWR), false);
     }
     ktl::Vector<ktl::String> env;
     env.append("PATH=/bin");
@@ -66,7 +68,8 @@ Context* create_init(Program& program, const ktl::Vector<ktl::String>& args)
     env.append("USER=root");
     env.append("SHELL=/bin/sh");
     ktl::Vector<ktl::String> arguments = args;
-    set_arguments(*init, static_cast<ktl::Vector<ktl::String>&&>(arguments), static_cast<ktl::Vector<ktl::String>&&>(env));
+    set_arguments(
+        *init, static_cast<ktl::Vector<ktl::String>&&>(arguments), static_cast<ktl::Vector<ktl::String>&&>(env));
     init->hal_context = hal::context_create(context_entry, init);
     k.scheduler().make_runnable(*init);
     return init;
@@ -126,7 +129,8 @@ static void release_vfork_parent(Context& self)
     }
 }
 
-static ErrorOr<Program*> find_executable(ktl::RefPtr<FileDescription>& file, ktl::Vector<ktl::String>& args, StringView exec_path)
+static ErrorOr<Program*> find_executable(
+    ktl::RefPtr<FileDescription>& file, ktl::Vector<ktl::String>& args, StringView exec_path)
 {
     Caller caller { current().pid, current().credentials.euid, current().credentials.egid };
     for (int depth = 0; depth < 4; ++depth) {
@@ -135,9 +139,9 @@ static ErrorOr<Program*> find_executable(ktl::RefPtr<FileDescription>& file, ktl
         if ((st.st_mode & redox::MODE_TYPE) == redox::MODE_DIR)
             return errno_error(redox::EACCES);
         bool executable = caller.uid == 0 ? (st.st_mode & 0111) != 0
-            : st.st_uid == caller.uid    ? (st.st_mode & 0100) != 0
-            : st.st_gid == caller.gid    ? (st.st_mode & 0010) != 0
-                                         : (st.st_mode & 0001) != 0;
+            : st.st_uid == caller.uid     ? (st.st_mode & 0100) != 0
+            : st.st_gid == caller.gid     ? (st.st_mode & 0010) != 0
+                                          : (st.st_mode & 0001) != 0;
         if (!executable)
             return errno_error(redox::EACCES);
         char head[256];

@@ -32,9 +32,18 @@ public:
 
     // `path` is the reference inside the scheme (no scheme prefix, canonical for new-style
     // paths). Returns the scheme's handle for the new open file.
-    virtual ErrorOr<usize> open(StringView, unsigned long /*flags*/, const Caller&) { return errno_error(redox::ENOENT); }
-    virtual ErrorOr<usize> read(usize, void*, usize, u64 /*offset*/, unsigned long /*flags*/, const Caller&) { return errno_error(redox::EBADF); }
-    virtual ErrorOr<usize> write(usize, const void*, usize, u64 /*offset*/, unsigned long /*flags*/, const Caller&) { return errno_error(redox::EBADF); }
+    virtual ErrorOr<usize> open(StringView, unsigned long /*flags*/, const Caller&)
+    {
+        return errno_error(redox::ENOENT);
+    }
+    virtual ErrorOr<usize> read(usize, void*, usize, u64 /*offset*/, unsigned long /*flags*/, const Caller&)
+    {
+        return errno_error(redox::EBADF);
+    }
+    virtual ErrorOr<usize> write(usize, const void*, usize, u64 /*offset*/, unsigned long /*flags*/, const Caller&)
+    {
+        return errno_error(redox::EBADF);
+    }
     // Size for SEEK_END; ESPIPE for streams.
     virtual ErrorOr<u64> fsize(usize) { return errno_error(redox::ESPIPE); }
     virtual void close(usize) {}
@@ -46,10 +55,16 @@ public:
     virtual ErrorOr<void> ftruncate(usize, u64) { return errno_error(redox::EINVAL); }
     virtual ErrorOr<void> fchmod(usize, u16, const Caller&) { return errno_error(redox::EPERM); }
     virtual ErrorOr<void> fchown(usize, u32, u32, const Caller&) { return errno_error(redox::EPERM); }
-    virtual ErrorOr<void> futimens(usize, const redox::TimeSpec*, usize, const Caller&) { return errno_error(redox::EPERM); }
+    virtual ErrorOr<void> futimens(usize, const redox::TimeSpec*, usize, const Caller&)
+    {
+        return errno_error(redox::EPERM);
+    }
     virtual ErrorOr<void> frename(usize, StringView, const Caller&) { return errno_error(redox::EXDEV); }
     virtual ErrorOr<void> flink(usize, StringView, const Caller&) { return errno_error(redox::EXDEV); }
-    virtual ErrorOr<void> unlink(StringView, unsigned long /*flags*/, const Caller&) { return errno_error(redox::ENOENT); }
+    virtual ErrorOr<void> unlink(StringView, unsigned long /*flags*/, const Caller&)
+    {
+        return errno_error(redox::ENOENT);
+    }
     // Fills DirentHeader records from the opaque position; 0 at the end.
     virtual ErrorOr<usize> getdents(usize, void*, usize, u64) { return errno_error(redox::ENOTDIR); }
     // Readiness now, for event queues (EVENT_READ / EVENT_WRITE bits).

@@ -47,7 +47,8 @@ int main(int argc, char** argv)
            "Deterministic run: seed the rand scheme with N and use a virtual clock, so the same seed gives the same "
            "scheduling decisions and output")
         ->check(CLI::Range(std::uint64_t(1), std::numeric_limits<std::uint64_t>::max()));
-    app.add_option("--log-level", log_level, "Kernel log level: trace (also logs every syscall), debug, info, warn, error, critical, off")
+    app.add_option("--log-level", log_level,
+           "Kernel log level: trace (also logs every syscall), debug, info, warn, error, critical, off")
         ->check(CLI::IsMember({ "trace", "debug", "info", "warn", "error", "critical", "off" }))
         ->capture_default_str();
     app.add_option("--log-file", log_file, "Write the kernel log to FILE instead of stderr");

@@ -6,7 +6,7 @@
 namespace bench {
 
 struct EchoScheme {
-    const char* name;    // registered as ":name"
+    const char* name; // registered as ":name"
     volatile bool ready; // set once the scheme exists (or registration failed)
 };
 

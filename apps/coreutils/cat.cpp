@@ -4,8 +4,9 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "cat [-nu] [FILE]...\nConcatenate FILEs to standard output; '-' or no FILE reads standard input.\n"
-                                "  -n  number all output lines\n  -u  (ignored)";
+static constexpr char usage[]
+    = "cat [-nu] [FILE]...\nConcatenate FILEs to standard output; '-' or no FILE reads standard input.\n"
+      "  -n  number all output lines\n  -u  (ignored)";
 
 static constexpr LongOption long_options[] = {
     { "number", 'n' },
@@ -57,9 +58,13 @@ static int cat_main(int argc, char** argv, char**)
     bool number = false;
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'n': number = true; break;
-        case 'u': break;
-        default: return options.stop(c);
+        case 'n':
+            number = true;
+            break;
+        case 'u':
+            break;
+        default:
+            return options.stop(c);
         }
     }
     int status = 0;

@@ -84,11 +84,21 @@ long read_directory(StringView path, Vector<DirEntry>& out)
 void format_mode(u32 mode, char out[11])
 {
     switch (mode & redox::MODE_TYPE) {
-    case redox::MODE_DIR: out[0] = 'd'; break;
-    case redox::MODE_SYMLINK: out[0] = 'l'; break;
-    case redox::MODE_FIFO: out[0] = 'p'; break;
-    case redox::MODE_CHR: out[0] = 'c'; break;
-    default: out[0] = '-'; break;
+    case redox::MODE_DIR:
+        out[0] = 'd';
+        break;
+    case redox::MODE_SYMLINK:
+        out[0] = 'l';
+        break;
+    case redox::MODE_FIFO:
+        out[0] = 'p';
+        break;
+    case redox::MODE_CHR:
+        out[0] = 'c';
+        break;
+    default:
+        out[0] = '-';
+        break;
     }
     const char* letters = "rwxrwxrwx";
     for (int i = 0; i < 9; ++i)
@@ -127,10 +137,7 @@ void format_date(i64 epoch_seconds, char out[17])
         static_cast<long>(day), static_cast<long>(seconds / 3600), static_cast<long>(seconds % 3600 / 60));
 }
 
-static bool multiply(u64 a, u64 b, u64& out)
-{
-    return !__builtin_mul_overflow(a, b, &out);
-}
+static bool multiply(u64 a, u64 b, u64& out) { return !__builtin_mul_overflow(a, b, &out); }
 
 static bool parse_one_size(StringView text, u64& out)
 {
@@ -228,9 +235,38 @@ u64 monotonic_ns()
 
 // Linux numbering, index = signal number.
 static const char* const s_signal_names[] = {
-    nullptr, "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE",
-    "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM",
-    "PROF", "WINCH", "IO", "PWR", "SYS",
+    nullptr,
+    "HUP",
+    "INT",
+    "QUIT",
+    "ILL",
+    "TRAP",
+    "ABRT",
+    "BUS",
+    "FPE",
+    "KILL",
+    "USR1",
+    "SEGV",
+    "USR2",
+    "PIPE",
+    "ALRM",
+    "TERM",
+    "STKFLT",
+    "CHLD",
+    "CONT",
+    "STOP",
+    "TSTP",
+    "TTIN",
+    "TTOU",
+    "URG",
+    "XCPU",
+    "XFSZ",
+    "VTALRM",
+    "PROF",
+    "WINCH",
+    "IO",
+    "PWR",
+    "SYS",
 };
 
 const char* signal_name(int number)

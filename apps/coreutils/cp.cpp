@@ -33,12 +33,10 @@ struct Identity {
     StringView source; // the command-line source, for the error message
 };
 
-static void report(StringView what, StringView path, long error)
-{
-    report_path_error("cp", what, path, error);
-}
+static void report(StringView what, StringView path, long error) { report_path_error("cp", what, path, error); }
 
-static bool copy_entry(StringView src, StringView dst, const CpOptions& options, bool command_line, Identity& created_root);
+static bool copy_entry(
+    StringView src, StringView dst, const CpOptions& options, bool command_line, Identity& created_root);
 
 static bool copy_directory(StringView src, StringView dst, const redox::Stat& src_stat, const CpOptions& options,
     bool command_line, Identity& created_root)
@@ -77,8 +75,8 @@ static bool copy_directory(StringView src, StringView dst, const redox::Stat& sr
         if (created_root.valid && stat_path(child_src, child, false) == 0 && child.st_dev == created_root.dev
             && child.st_ino == created_root.ino) {
             StringView top = created_root.source;
-            errf("cp: cannot copy a directory, '%.*s', into itself, '%.*s'\n", static_cast<int>(top.length()), top.chars(),
-                static_cast<int>(child_src.length()), child_src.c_str());
+            errf("cp: cannot copy a directory, '%.*s', into itself, '%.*s'\n", static_cast<int>(top.length()),
+                top.chars(), static_cast<int>(child_src.length()), child_src.c_str());
             ok = false;
             continue;
         }
@@ -88,7 +86,8 @@ static bool copy_directory(StringView src, StringView dst, const redox::Stat& sr
     return ok;
 }
 
-static bool copy_entry(StringView src, StringView dst, const CpOptions& options, bool command_line, Identity& created_root)
+static bool copy_entry(
+    StringView src, StringView dst, const CpOptions& options, bool command_line, Identity& created_root)
 {
     redox::Stat src_stat;
     // Plain cp follows symlinks; a recursive copy reproduces them (as GNU's -R implies -P).
@@ -117,7 +116,8 @@ static bool copy_entry(StringView src, StringView dst, const CpOptions& options,
                 return false;
             }
             if (is_dir(followed)) {
-                errf("cp: cannot overwrite directory '%.*s' with non-directory\n", static_cast<int>(dst.length()), dst.chars());
+                errf("cp: cannot overwrite directory '%.*s' with non-directory\n", static_cast<int>(dst.length()),
+                    dst.chars());
                 return false;
             }
         }
@@ -135,7 +135,8 @@ static bool copy_entry(StringView src, StringView dst, const CpOptions& options,
         ok = copy_file("cp", src, dst);
     }
     if (ok && options.verbose)
-        outf("'%.*s' -> '%.*s'\n", static_cast<int>(src.length()), src.chars(), static_cast<int>(dst.length()), dst.chars());
+        outf("'%.*s' -> '%.*s'\n", static_cast<int>(src.length()), src.chars(), static_cast<int>(dst.length()),
+            dst.chars());
     return ok;
 }
 
@@ -146,12 +147,20 @@ static int cp_main(int argc, char** argv, char**)
     for (int c; (c = options.next());) {
         switch (c) {
         case 'r':
-        case 'R': cp.recursive = true; break;
-        case 'n': cp.no_clobber = true; break;
-        case 'v': cp.verbose = true; break;
+        case 'R':
+            cp.recursive = true;
+            break;
+        case 'n':
+            cp.no_clobber = true;
+            break;
+        case 'v':
+            cp.verbose = true;
+            break;
         case 'f':
-        case 'p': break; // modes are always kept; nothing else to preserve
-        default: return options.stop(c);
+        case 'p':
+            break; // modes are always kept; nothing else to preserve
+        default:
+            return options.stop(c);
         }
     }
     return for_each_destination(options, false, [&](StringView src, StringView dst) {

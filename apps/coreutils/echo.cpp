@@ -27,16 +27,35 @@ static bool write_escaped(io::BufferedWriter& out, StringView text)
         char e = text[++i];
         char value;
         switch (e) {
-        case 'a': value = '\a'; break;
-        case 'b': value = '\b'; break;
-        case 'c': return false;
-        case 'e': value = 0x1b; break;
-        case 'f': value = '\f'; break;
-        case 'n': value = '\n'; break;
-        case 'r': value = '\r'; break;
-        case 't': value = '\t'; break;
-        case 'v': value = '\v'; break;
-        case '\\': value = '\\'; break;
+        case 'a':
+            value = '\a';
+            break;
+        case 'b':
+            value = '\b';
+            break;
+        case 'c':
+            return false;
+        case 'e':
+            value = 0x1b;
+            break;
+        case 'f':
+            value = '\f';
+            break;
+        case 'n':
+            value = '\n';
+            break;
+        case 'r':
+            value = '\r';
+            break;
+        case 't':
+            value = '\t';
+            break;
+        case 'v':
+            value = '\v';
+            break;
+        case '\\':
+            value = '\\';
+            break;
         case '0': {
             // \0NNN: up to three octal digits.
             int v = 0;
@@ -58,8 +77,9 @@ static bool write_escaped(io::BufferedWriter& out, StringView text)
 static int echo_main(int argc, char** argv, char**)
 {
     if (argc == 2 && equals(argv[1], "--help"))
-        return print_help("echo [-neE] [STRING]...\nPrint the STRINGs separated by spaces, then a newline.\n"
-                          "  -n  no trailing newline\n  -e  interpret backslash escapes\n  -E  do not interpret them (default)");
+        return print_help(
+            "echo [-neE] [STRING]...\nPrint the STRINGs separated by spaces, then a newline.\n"
+            "  -n  no trailing newline\n  -e  interpret backslash escapes\n  -E  do not interpret them (default)");
     bool newline = true;
     bool escapes = false;
     int i = 1;

@@ -55,10 +55,17 @@ static int env_main(int argc, char** argv, char** envp)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'i': ignore_environment = true; break;
-        case 'u': unset.append(options.value()); break;
-        case '0': null_terminated = true; break;
-        default: return options.stop(c);
+        case 'i':
+            ignore_environment = true;
+            break;
+        case 'u':
+            unset.append(options.value());
+            break;
+        case '0':
+            null_terminated = true;
+            break;
+        default:
+            return options.stop(c);
         }
     }
     // A lone "-" also means -i (the historical spelling).
@@ -105,7 +112,8 @@ static int env_main(int argc, char** argv, char** envp)
         return 127;
     }
     long r = sys::execve(path, arguments.data(), environment.data());
-    errf("env: '%.*s': %s\n", static_cast<int>(command.length()), command.chars(), redox::error_string(static_cast<int>(-r)));
+    errf("env: '%.*s': %s\n", static_cast<int>(command.length()), command.chars(),
+        redox::error_string(static_cast<int>(-r)));
     return r == -redox::ENOENT ? 127 : 126;
 }
 

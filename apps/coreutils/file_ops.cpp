@@ -133,7 +133,8 @@ int Destinations::check(OptionParser& options, bool lone_source_here)
             m_count = 1;
             return 0;
         }
-        errf("%.*s: missing destination file operand after '%s'\n", static_cast<int>(app.length()), app.chars(), operands[0]);
+        errf("%.*s: missing destination file operand after '%s'\n", static_cast<int>(app.length()), app.chars(),
+            operands[0]);
         return options.usage_error();
     }
     m_into_directory = is_directory_path(operands.last());

@@ -5,7 +5,8 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "grep [-cHhilnqsvxF] [-e PATTERN]... PATTERN [FILE]...\nSearch for PATTERN (a fixed string) in each FILE ('-' or none: standard input).\n"
+static constexpr char usage[] = "grep [-cHhilnqsvxF] [-e PATTERN]... PATTERN [FILE]...\nSearch for PATTERN (a fixed "
+                                "string) in each FILE ('-' or none: standard input).\n"
                                 "  -e PATTERN  use PATTERN (may be repeated; a line matching any is selected)\n"
                                 "  -i          ignore case distinctions\n"
                                 "  -v          select non-matching lines\n"
@@ -113,18 +114,40 @@ static int grep_main(int argc, char** argv, char**)
             grep.patterns.append(String(options.value()));
             have_e = true;
             break;
-        case 'c': grep.count = true; break;
-        case 'H': grep.with_filename = 1; break;
-        case 'h': grep.with_filename = 0; break;
-        case 'i': grep.ignore_case = true; break;
-        case 'l': grep.files_with_matches = true; break;
-        case 'n': grep.line_numbers = true; break;
-        case 'q': grep.quiet = true; break;
-        case 's': grep.no_messages = true; break;
-        case 'v': grep.invert = true; break;
-        case 'x': grep.whole_line = true; break;
-        case 'F': break;
-        default: return options.stop(c);
+        case 'c':
+            grep.count = true;
+            break;
+        case 'H':
+            grep.with_filename = 1;
+            break;
+        case 'h':
+            grep.with_filename = 0;
+            break;
+        case 'i':
+            grep.ignore_case = true;
+            break;
+        case 'l':
+            grep.files_with_matches = true;
+            break;
+        case 'n':
+            grep.line_numbers = true;
+            break;
+        case 'q':
+            grep.quiet = true;
+            break;
+        case 's':
+            grep.no_messages = true;
+            break;
+        case 'v':
+            grep.invert = true;
+            break;
+        case 'x':
+            grep.whole_line = true;
+            break;
+        case 'F':
+            break;
+        default:
+            return options.stop(c);
         }
     }
     Vector<char*> operands = std::move(options.operands());

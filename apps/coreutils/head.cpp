@@ -4,11 +4,12 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "head [-qv] [-n LINES | -c BYTES | -LINES] [FILE]...\nPrint the first 10 lines of each FILE to standard output.\n"
-                                "  -c BYTES  print the first BYTES bytes (suffixes k, M, G allowed)\n"
-                                "  -n LINES  print the first LINES lines\n"
-                                "  -q        never print headers giving file names\n"
-                                "  -v        always print headers giving file names";
+static constexpr char usage[]
+    = "head [-qv] [-n LINES | -c BYTES | -LINES] [FILE]...\nPrint the first 10 lines of each FILE to standard output.\n"
+      "  -c BYTES  print the first BYTES bytes (suffixes k, M, G allowed)\n"
+      "  -n LINES  print the first LINES lines\n"
+      "  -q        never print headers giving file names\n"
+      "  -v        always print headers giving file names";
 
 // Copies the first `limit` lines (or bytes) of fd to out, then stops reading.
 static long head_fd(int fd, io::BufferedWriter& out, u64 limit, bool bytes)
@@ -53,7 +54,8 @@ static int head_main(int argc, char** argv, char**)
                 return command.invalid_count(c);
             bytes = c == 'c';
             break;
-        default: return command.stop(c);
+        default:
+            return command.stop(c);
         }
     }
     return command.for_each_file([&](int fd, io::BufferedWriter& out, auto print_header) {

@@ -23,10 +23,11 @@ static StringView legacy_count(int argc, char** argv)
 }
 
 HeadTailCommand::HeadTailCommand(StringView app, StringView usage, int argc, char** argv)
-    : m_app(app)
-    , m_legacy_count(legacy_count(argc, argv))
-    // Without the legacy argument, which then stands where the parser skips the program name.
-    , m_options(CommandSyntax { app, usage, "n:c:qv", long_options }, m_legacy_count.is_empty() ? argc : argc - 1,
+    : m_app(app),
+      m_legacy_count(legacy_count(argc, argv))
+      // Without the legacy argument, which then stands where the parser skips the program name.
+      ,
+      m_options(CommandSyntax { app, usage, "n:c:qv", long_options }, m_legacy_count.is_empty() ? argc : argc - 1,
           m_legacy_count.is_empty() ? argv : argv + 1)
 {
 }

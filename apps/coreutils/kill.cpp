@@ -68,7 +68,8 @@ static int kill_main(int argc, char** argv, char**)
             i += 2;
         } else if (arg.length() > 1 && arg[0] == '-' && arg != "--") {
             // "-s" glued to its value ("-sKILL") or a bare "-KILL" / "-9".
-            StringView spec = arg.substring(arg.starts_with("-s") && arg.length() > 2 && parse_signal(arg.substring(1)) < 0 ? 2 : 1);
+            StringView spec = arg.substring(
+                arg.starts_with("-s") && arg.length() > 2 && parse_signal(arg.substring(1)) < 0 ? 2 : 1);
             if (arg.starts_with("--")) {
                 errf("kill: unrecognized option '%s'\n", argv[i]);
                 return usage_error(usage, 1);

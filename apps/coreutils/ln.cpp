@@ -4,11 +4,12 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "ln [-fsv] TARGET LINK_NAME\n   or: ln [-fsv] TARGET\n   or: ln [-fsv] TARGET... DIRECTORY\n"
-                                "Create a link to TARGET named LINK_NAME (in the current directory, or in DIRECTORY).\n"
-                                "  -s  make symbolic links instead of hard links\n"
-                                "  -f  remove existing destination files\n"
-                                "  -v  print the name of each linked file";
+static constexpr char usage[]
+    = "ln [-fsv] TARGET LINK_NAME\n   or: ln [-fsv] TARGET\n   or: ln [-fsv] TARGET... DIRECTORY\n"
+      "Create a link to TARGET named LINK_NAME (in the current directory, or in DIRECTORY).\n"
+      "  -s  make symbolic links instead of hard links\n"
+      "  -f  remove existing destination files\n"
+      "  -v  print the name of each linked file";
 
 static constexpr LongOption long_options[] = {
     { "symbolic", 's' },
@@ -52,12 +53,13 @@ static bool make_link(StringView target, StringView link_name, const LnOptions& 
             report_path_error("ln", "failed to create symbolic link", link_name, r);
         else
             errf("ln: failed to create hard link '%.*s' => '%.*s': %s\n", static_cast<int>(link_name.length()),
-                link_name.chars(), static_cast<int>(target.length()), target.chars(), redox::error_string(static_cast<int>(-r)));
+                link_name.chars(), static_cast<int>(target.length()), target.chars(),
+                redox::error_string(static_cast<int>(-r)));
         return false;
     }
     if (options.verbose)
-        outf("'%.*s' %s '%.*s'\n", static_cast<int>(link_name.length()), link_name.chars(), options.symbolic ? "->" : "=>",
-            static_cast<int>(target.length()), target.chars());
+        outf("'%.*s' %s '%.*s'\n", static_cast<int>(link_name.length()), link_name.chars(),
+            options.symbolic ? "->" : "=>", static_cast<int>(target.length()), target.chars());
     return true;
 }
 
@@ -67,14 +69,22 @@ static int ln_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 's': ln.symbolic = true; break;
-        case 'f': ln.force = true; break;
-        case 'v': ln.verbose = true; break;
-        default: return options.stop(c);
+        case 's':
+            ln.symbolic = true;
+            break;
+        case 'f':
+            ln.force = true;
+            break;
+        case 'v':
+            ln.verbose = true;
+            break;
+        default:
+            return options.stop(c);
         }
     }
     // A lone TARGET is linked into the current directory.
-    return for_each_destination(options, true, [&](StringView target, StringView link_name) { return make_link(target, link_name, ln); });
+    return for_each_destination(
+        options, true, [&](StringView target, StringView link_name) { return make_link(target, link_name, ln); });
 }
 
 REDOX_PROGRAM("ln", ln_main)

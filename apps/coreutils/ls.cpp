@@ -4,13 +4,14 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "ls [-1adlAR] [FILE]...\nList information about the FILEs (the current directory by default).\n"
-                                "  -a  include entries starting with '.', and . and ..\n"
-                                "  -A  include entries starting with '.', but not . and ..\n"
-                                "  -d  list directories themselves, not their contents\n"
-                                "  -l  long listing format\n"
-                                "  -R  list subdirectories recursively\n"
-                                "  -1  one name per line (always the case here)";
+static constexpr char usage[]
+    = "ls [-1adlAR] [FILE]...\nList information about the FILEs (the current directory by default).\n"
+      "  -a  include entries starting with '.', and . and ..\n"
+      "  -A  include entries starting with '.', but not . and ..\n"
+      "  -d  list directories themselves, not their contents\n"
+      "  -l  long listing format\n"
+      "  -R  list subdirectories recursively\n"
+      "  -1  one name per line (always the case here)";
 
 static constexpr LongOption long_options[] = {
     { "all", 'a' },
@@ -41,10 +42,7 @@ static void sort_rows(Vector<Row>& rows)
     sort(rows, [](const Row& a, const Row& b) { return name_less(a.name, b.name); });
 }
 
-static void fill_long_info(Row& row)
-{
-    row.stat_ok = stat_path(row.path, row.st, false) == 0;
-}
+static void fill_long_info(Row& row) { row.stat_ok = stat_path(row.path, row.st, false) == 0; }
 
 static void print_rows(io::BufferedWriter& out, Vector<Row>& rows, const LsOptions& options)
 {
@@ -112,7 +110,8 @@ static bool is_hidden(StringView name) { return !name.is_empty() && name[0] == '
 
 // Lists one directory's entries; returns false (after reporting) when it cannot be read.
 // With -R, the subdirectories to list next are appended to `subdirectories`, in order.
-static bool list_directory(io::BufferedWriter& out, StringView path, const LsOptions& options, Vector<String>& subdirectories)
+static bool list_directory(
+    io::BufferedWriter& out, StringView path, const LsOptions& options, Vector<String>& subdirectories)
 {
     Vector<DirEntry> entries;
     if (long r = read_directory(path, entries); r < 0) {
@@ -184,13 +183,25 @@ static int ls_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'a': ls.all = true; break;
-        case 'A': ls.almost_all = true; break;
-        case 'd': ls.directory_itself = true; break;
-        case 'l': ls.long_format = true; break;
-        case 'R': ls.recursive = true; break;
-        case '1': break;
-        default: return options.stop(c);
+        case 'a':
+            ls.all = true;
+            break;
+        case 'A':
+            ls.almost_all = true;
+            break;
+        case 'd':
+            ls.directory_itself = true;
+            break;
+        case 'l':
+            ls.long_format = true;
+            break;
+        case 'R':
+            ls.recursive = true;
+            break;
+        case '1':
+            break;
+        default:
+            return options.stop(c);
         }
     }
     Vector<char*> operands = std::move(options.operands());

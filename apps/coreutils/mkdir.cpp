@@ -4,10 +4,11 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "mkdir [-p] [-m MODE] DIRECTORY...\nCreate the DIRECTORY(ies), if they do not already exist.\n"
-                                "  -m MODE  set permission bits (octal), not a=rwx - umask\n"
-                                "  -p       no error if existing, make parent directories as needed\n"
-                                "  -v       print a message for each created directory";
+static constexpr char usage[]
+    = "mkdir [-p] [-m MODE] DIRECTORY...\nCreate the DIRECTORY(ies), if they do not already exist.\n"
+      "  -m MODE  set permission bits (octal), not a=rwx - umask\n"
+      "  -p       no error if existing, make parent directories as needed\n"
+      "  -v       print a message for each created directory";
 
 static constexpr LongOption long_options[] = {
     { "parents", 'p' },
@@ -29,10 +30,7 @@ static bool parse_octal_mode(StringView text, unsigned long& mode)
     return true;
 }
 
-static void report(StringView path, long error)
-{
-    report_path_error("mkdir", "cannot create directory", path, error);
-}
+static void report(StringView path, long error) { report_path_error("mkdir", "cannot create directory", path, error); }
 
 static long make_one(StringView path, unsigned long mode, bool explicit_mode)
 {
@@ -83,16 +81,22 @@ static int mkdir_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'p': parents = true; break;
-        case 'v': verbose = true; break;
+        case 'p':
+            parents = true;
+            break;
+        case 'v':
+            verbose = true;
+            break;
         case 'm':
             if (!parse_octal_mode(options.value(), mode)) {
-                errf("mkdir: invalid mode '%.*s'\n", static_cast<int>(options.value().length()), options.value().chars());
+                errf("mkdir: invalid mode '%.*s'\n", static_cast<int>(options.value().length()),
+                    options.value().chars());
                 return 1;
             }
             explicit_mode = true;
             break;
-        default: return options.stop(c);
+        default:
+            return options.stop(c);
         }
     }
     if (options.operands().is_empty())

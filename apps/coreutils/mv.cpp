@@ -80,7 +80,8 @@ static bool move_one(StringView src, StringView dst, const MvOptions& options)
             return false;
         }
         if (is_dir(dst_stat) && !is_dir(src_stat)) {
-            errf("mv: cannot overwrite directory '%.*s' with non-directory\n", static_cast<int>(dst.length()), dst.chars());
+            errf("mv: cannot overwrite directory '%.*s' with non-directory\n", static_cast<int>(dst.length()),
+                dst.chars());
             return false;
         }
         if (!is_dir(dst_stat) && is_dir(src_stat)) {
@@ -105,7 +106,8 @@ static bool move_one(StringView src, StringView dst, const MvOptions& options)
         return false;
     }
     if (options.verbose)
-        outf("renamed '%.*s' -> '%.*s'\n", static_cast<int>(src.length()), src.chars(), static_cast<int>(dst.length()), dst.chars());
+        outf("renamed '%.*s' -> '%.*s'\n", static_cast<int>(src.length()), src.chars(), static_cast<int>(dst.length()),
+            dst.chars());
     return true;
 }
 
@@ -115,10 +117,17 @@ static int mv_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'f': mv.no_clobber = false; break;
-        case 'n': mv.no_clobber = true; break;
-        case 'v': mv.verbose = true; break;
-        default: return options.stop(c);
+        case 'f':
+            mv.no_clobber = false;
+            break;
+        case 'n':
+            mv.no_clobber = true;
+            break;
+        case 'v':
+            mv.verbose = true;
+            break;
+        default:
+            return options.stop(c);
         }
     }
     return for_each_destination(options, false, [&](StringView src, StringView dst) { return move_one(src, dst, mv); });

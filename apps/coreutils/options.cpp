@@ -38,7 +38,8 @@ int OptionParser::next()
             } else if (m_index < m_argc) {
                 m_value = StringView(m_argv[m_index++]);
             } else {
-                errf("%.*s: option requires an argument -- '%c'\n", static_cast<int>(app.length()), app.chars(), letter);
+                errf(
+                    "%.*s: option requires an argument -- '%c'\n", static_cast<int>(app.length()), app.chars(), letter);
                 return '?';
             }
             m_has_value = true;
@@ -89,7 +90,8 @@ int OptionParser::long_option(StringView body)
         const LongOption& option = m_syntax.long_options.items[i];
         if (name != option.name)
             continue;
-        if ((option.value == LongOption::Required && !m_has_value) || (option.value == LongOption::Forbidden && m_has_value))
+        if ((option.value == LongOption::Required && !m_has_value)
+            || (option.value == LongOption::Forbidden && m_has_value))
             continue;
         return option.code;
     }
@@ -114,10 +116,7 @@ int OptionParser::skip_all()
     return 0;
 }
 
-int OptionParser::usage_error() const
-{
-    return coreutils::usage_error(m_syntax.usage, m_syntax.error_status);
-}
+int OptionParser::usage_error() const { return coreutils::usage_error(m_syntax.usage, m_syntax.error_status); }
 
 int OptionParser::missing_operand() const
 {

@@ -25,9 +25,8 @@ struct LongOptions {
     usize count { 0 };
     constexpr LongOptions() = default;
     template<usize N>
-    constexpr LongOptions(const LongOption (&table)[N])
-        : items(table)
-        , count(N)
+    constexpr LongOptions(const LongOption (&table)[N]) : items(table),
+                                                          count(N)
     {
     }
 };
@@ -59,12 +58,7 @@ public:
     // Codes for long options without a short letter start here.
     static constexpr int LONG_ONLY = 257;
 
-    OptionParser(const CommandSyntax& syntax, int argc, char** argv)
-        : m_syntax(syntax)
-        , m_argc(argc)
-        , m_argv(argv)
-    {
-    }
+    OptionParser(const CommandSyntax& syntax, int argc, char** argv) : m_syntax(syntax), m_argc(argc), m_argv(argv) {}
 
     // Returns the option's code: its letter (a long option's code from the table), HELP for
     // "--help", 0 when the options end (operands() is then complete), or '?' after printing a

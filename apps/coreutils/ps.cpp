@@ -4,8 +4,9 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "ps [-aefx]\nReport a snapshot of the current processes (all of them; the options are accepted\n"
-                                "for compatibility). Columns: PID PPID PGID UID STAT TIME MEM CMD.";
+static constexpr char usage[]
+    = "ps [-aefx]\nReport a snapshot of the current processes (all of them; the options are accepted\n"
+      "for compatibility). Columns: PID PPID PGID UID STAT TIME MEM CMD.";
 
 static constexpr CommandSyntax syntax { "ps", usage, "aefxAlu" };
 

@@ -25,10 +25,7 @@ struct RmOptions {
     bool verbose { false };
 };
 
-static void report(StringView path, long error)
-{
-    report_path_error("rm", "cannot remove", path, error);
-}
+static void report(StringView path, long error) { report_path_error("rm", "cannot remove", path, error); }
 
 static bool unlink_one(StringView path, const RmOptions& options)
 {
@@ -115,13 +112,24 @@ static int rm_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'f': rm.force = true; break;
+        case 'f':
+            rm.force = true;
+            break;
         case 'r':
-        case 'R': rm.recursive = true; break;
-        case 'd': rm.empty_dirs = true; break;
-        case 'v': rm.verbose = true; break;
-        case 'i': rm.force = false; break; // no prompting here: -i only cancels -f
-        default: return options.stop(c);
+        case 'R':
+            rm.recursive = true;
+            break;
+        case 'd':
+            rm.empty_dirs = true;
+            break;
+        case 'v':
+            rm.verbose = true;
+            break;
+        case 'i':
+            rm.force = false;
+            break; // no prompting here: -i only cancels -f
+        default:
+            return options.stop(c);
         }
     }
     if (options.operands().is_empty()) {

@@ -32,9 +32,14 @@ static int rmdir_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'p': parents = true; break;
-        case 'v': verbose = true; break;
-        default: return options.stop(c);
+        case 'p':
+            parents = true;
+            break;
+        case 'v':
+            verbose = true;
+            break;
+        default:
+            return options.stop(c);
         }
     }
     if (options.operands().is_empty())

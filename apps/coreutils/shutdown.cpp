@@ -20,10 +20,15 @@ static int shutdown_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'r': reboot = true; break;
+        case 'r':
+            reboot = true;
+            break;
         case 'h':
-        case 'P': reboot = false; break;
-        default: return options.stop(c);
+        case 'P':
+            reboot = false;
+            break;
+        default:
+            return options.stop(c);
         }
     }
     // "now" and time arguments are accepted: the stop is always immediate.

@@ -4,7 +4,8 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "sleep NUMBER[SUFFIX]...\nPause for NUMBER seconds (SUFFIX s, m, h or d; fractions allowed).";
+static constexpr char usage[]
+    = "sleep NUMBER[SUFFIX]...\nPause for NUMBER seconds (SUFFIX s, m, h or d; fractions allowed).";
 static constexpr CommandSyntax syntax { "sleep", usage, "" };
 
 static bool parse_interval(StringView text, u64& out_ns)
@@ -16,11 +17,23 @@ static bool parse_interval(StringView text, u64& out_ns)
     u64 unit = 1000000000ull;
     if (!text.is_empty()) {
         switch (text[text.length() - 1]) {
-        case 's': text = text.substring(0, text.length() - 1); break;
-        case 'm': unit *= 60; text = text.substring(0, text.length() - 1); break;
-        case 'h': unit *= 3600; text = text.substring(0, text.length() - 1); break;
-        case 'd': unit *= 86400; text = text.substring(0, text.length() - 1); break;
-        default: break;
+        case 's':
+            text = text.substring(0, text.length() - 1);
+            break;
+        case 'm':
+            unit *= 60;
+            text = text.substring(0, text.length() - 1);
+            break;
+        case 'h':
+            unit *= 3600;
+            text = text.substring(0, text.length() - 1);
+            break;
+        case 'd':
+            unit *= 86400;
+            text = text.substring(0, text.length() - 1);
+            break;
+        default:
+            break;
         }
     }
     return parse_decimal_ns(text, unit, out_ns);

@@ -4,7 +4,8 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "tail [-qv] [-n [+]LINES | -c [+]BYTES | -LINES] [FILE]...\nPrint the last 10 lines of each FILE to standard output.\n"
+static constexpr char usage[] = "tail [-qv] [-n [+]LINES | -c [+]BYTES | -LINES] [FILE]...\nPrint the last 10 lines of "
+                                "each FILE to standard output.\n"
                                 "  -c [+]BYTES  print the last BYTES bytes, or from byte BYTES with +\n"
                                 "  -n [+]LINES  print the last LINES lines, or from line LINES with +\n"
                                 "  -q           never print headers giving file names\n"
@@ -71,7 +72,8 @@ static int tail_main(int argc, char** argv, char**)
             if (!parse_spec(command.value(), c == 'c', spec))
                 return command.invalid_count(c);
             break;
-        default: return command.stop(c);
+        default:
+            return command.stop(c);
         }
     }
     return command.for_each_file([&](int fd, io::BufferedWriter& out, auto print_header) -> long {

@@ -4,10 +4,11 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "touch [-acm] [-d DATE] FILE...\nUpdate the access and modification times of each FILE to the current time.\n"
-                                "  -c       do not create any files\n"
-                                "  -d DATE  use DATE instead of now: @SECONDS or YYYY-MM-DD[ HH:MM[:SS]] (UTC)\n"
-                                "  -a, -m   accepted; both times are always set";
+static constexpr char usage[]
+    = "touch [-acm] [-d DATE] FILE...\nUpdate the access and modification times of each FILE to the current time.\n"
+      "  -c       do not create any files\n"
+      "  -d DATE  use DATE instead of now: @SECONDS or YYYY-MM-DD[ HH:MM[:SS]] (UTC)\n"
+      "  -a, -m   accepted; both times are always set";
 
 static constexpr LongOption long_options[] = {
     { "no-create", 'c' },
@@ -102,20 +103,25 @@ static int touch_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'c': create = false; break;
+        case 'c':
+            create = false;
+            break;
         case 'a':
-        case 'm': break;
+        case 'm':
+            break;
         case 'd': {
             i64 seconds;
             if (!parse_date(options.value(), seconds)) {
-                errf("touch: invalid date format '%.*s'\n", static_cast<int>(options.value().length()), options.value().chars());
+                errf("touch: invalid date format '%.*s'\n", static_cast<int>(options.value().length()),
+                    options.value().chars());
                 return 1;
             }
             times[0].tv_sec = times[1].tv_sec = seconds;
             have_date = true;
             break;
         }
-        default: return options.stop(c);
+        default:
+            return options.stop(c);
         }
     }
     if (options.operands().is_empty())

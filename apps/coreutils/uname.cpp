@@ -56,14 +56,29 @@ static int uname_main(int argc, char** argv, char**)
     for (int c; (c = options.next());) {
         switch (c) {
         // The kernel has one version string, shown by -r; -a does not repeat it as -v.
-        case 'a': fields |= KernelName | NodeName | Release | Machine | OperatingSystem; break;
-        case 's': fields |= KernelName; break;
-        case 'n': fields |= NodeName; break;
-        case 'r': fields |= Release; break;
-        case 'v': fields |= Version; break;
-        case 'm': fields |= Machine; break;
-        case 'o': fields |= OperatingSystem; break;
-        default: return options.stop(c);
+        case 'a':
+            fields |= KernelName | NodeName | Release | Machine | OperatingSystem;
+            break;
+        case 's':
+            fields |= KernelName;
+            break;
+        case 'n':
+            fields |= NodeName;
+            break;
+        case 'r':
+            fields |= Release;
+            break;
+        case 'v':
+            fields |= Version;
+            break;
+        case 'm':
+            fields |= Machine;
+            break;
+        case 'o':
+            fields |= OperatingSystem;
+            break;
+        default:
+            return options.stop(c);
         }
     }
     if (!options.operands().is_empty()) {

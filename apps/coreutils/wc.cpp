@@ -4,10 +4,11 @@
 
 using namespace coreutils;
 
-static constexpr char usage[] = "wc [-clmw] [FILE]...\nPrint newline, word, and byte counts for each FILE, and a total line if more than one.\n"
-                                "  -c  print the byte counts (also -m)\n"
-                                "  -l  print the newline counts\n"
-                                "  -w  print the word counts";
+static constexpr char usage[]
+    = "wc [-clmw] [FILE]...\nPrint newline, word, and byte counts for each FILE, and a total line if more than one.\n"
+      "  -c  print the byte counts (also -m)\n"
+      "  -l  print the newline counts\n"
+      "  -w  print the word counts";
 
 static constexpr LongOption long_options[] = {
     { "lines", 'l' },
@@ -57,7 +58,8 @@ static long count_fd(int fd, Counts& counts)
     }
 }
 
-static void print_counts(io::BufferedWriter& out, const Counts& counts, const Selection& selection, usize width, StringView name)
+static void print_counts(
+    io::BufferedWriter& out, const Counts& counts, const Selection& selection, usize width, StringView name)
 {
     bool first = true;
     auto field = [&](u64 value) {
@@ -93,11 +95,18 @@ static int wc_main(int argc, char** argv, char**)
     OptionParser options(syntax, argc, argv);
     for (int c; (c = options.next());) {
         switch (c) {
-        case 'l': selection.lines = true; break;
-        case 'w': selection.words = true; break;
+        case 'l':
+            selection.lines = true;
+            break;
+        case 'w':
+            selection.words = true;
+            break;
         case 'c':
-        case 'm': selection.bytes = true; break;
-        default: return options.stop(c);
+        case 'm':
+            selection.bytes = true;
+            break;
+        default:
+            return options.stop(c);
         }
     }
     if (!selection.count())

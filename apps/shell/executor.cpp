@@ -6,29 +6,29 @@ namespace shell {
 
 namespace {
 
-// What a VFORK child needs to exec one program. It lives in the parent's stack frame: the
-// parent sleeps until the child has exec'd or exited, so the memory stays valid.
-struct ExternalChild {
-    PreparedCommand const* command;
-    ChildIo io;
-    bool job_control;
-    long pgid;
-    SigintAction sigint;
-};
+    // What a VFORK child needs to exec one program. It lives in the parent's stack frame: the
+    // parent sleeps until the child has exec'd or exited, so the memory stays valid.
+    struct ExternalChild {
+        PreparedCommand const* command;
+        ChildIo io;
+        bool job_control;
+        long pgid;
+        SigintAction sigint;
+    };
 
-// A child that runs shell code (a builtin in a pipeline, a background `a && b`). It runs
-// concurrently with the parent, so it owns a heap copy of the shell and deletes it at the end.
-struct SubshellChild {
-    explicit SubshellChild(Shell const& parent) : shell(parent) { shell.become_subshell(); }
-    Shell shell;
-    PreparedCommand command;
-    AndOrList and_or;
-    bool run_and_or { false };
-    ChildIo io;
-    bool job_control { false };
-    long pgid { 0 };
-    SigintAction sigint { SigintAction::Keep };
-};
+    // A child that runs shell code (a builtin in a pipeline, a background `a && b`). It runs
+    // concurrently with the parent, so it owns a heap copy of the shell and deletes it at the end.
+    struct SubshellChild {
+        explicit SubshellChild(Shell const& parent) : shell(parent) { shell.become_subshell(); }
+        Shell shell;
+        PreparedCommand command;
+        AndOrList and_or;
+        bool run_and_or { false };
+        ChildIo io;
+        bool job_control { false };
+        long pgid { 0 };
+        SigintAction sigint { SigintAction::Keep };
+    };
 
 } // namespace
 
@@ -142,7 +142,8 @@ bool Shell::apply_redirections(Vector<ExpandedRedirection> const& redirections, 
                 saved->append({ fd, sys::dup(fd) });
         }
         StringView target = redirection.target;
-        if (redirection.type == RedirectionType::DuplicateOutput || redirection.type == RedirectionType::DuplicateInput) {
+        if (redirection.type == RedirectionType::DuplicateOutput
+            || redirection.type == RedirectionType::DuplicateInput) {
             if (target == "-") {
                 sys::close(fd);
                 continue;
@@ -412,7 +413,8 @@ int Shell::execute_and_or(AndOrList const& and_or)
 
 long Shell::spawn(PreparedCommand& command, ChildIo const& io, long pgid, bool background)
 {
-    SigintAction sigint = m_interactive ? SigintAction::Default : (background ? SigintAction::Ignore : SigintAction::Keep);
+    SigintAction sigint
+        = m_interactive ? SigintAction::Default : (background ? SigintAction::Ignore : SigintAction::Keep);
     if (command.builtin || command.subshell) {
         auto* child = new SubshellChild(*this);
         child->command = command;
@@ -473,7 +475,8 @@ int Shell::execute_pipeline(Pipeline const& pipeline, bool background, StringVie
                 sys::close(fds[1]);
             previous_read = fds[0];
             if (pid < 0) {
-                io::report_error("sh", commands[i].argv.is_empty() ? StringView("clone") : commands[i].argv[0].view(), pid);
+                io::report_error(
+                    "sh", commands[i].argv.is_empty() ? StringView("clone") : commands[i].argv[0].view(), pid);
                 break;
             }
             // Both parent and child set the group, so it is right whichever runs first.

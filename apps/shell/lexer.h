@@ -35,7 +35,7 @@ enum class TokenType : u8 {
 
 struct Token {
     TokenType type { TokenType::End };
-    String text;     // a word's raw text (quotes kept, line continuations removed)
+    String text; // a word's raw text (quotes kept, line continuations removed)
     usize start { 0 }; // offsets into the source, for a list item's text in `jobs`
     usize end { 0 };
 };

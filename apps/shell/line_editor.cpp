@@ -6,34 +6,34 @@ namespace shell {
 
 namespace {
 
-constexpr char ctrl(char letter) { return static_cast<char>(letter & 0x1f); }
+    constexpr char ctrl(char letter) { return static_cast<char>(letter & 0x1f); }
 
-bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
+    bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; }
 
-// Terminal columns taken by UTF-8 text (one per character; wide characters are not known).
-usize text_columns(StringView text)
-{
-    usize count = 0;
-    for (usize i = 0; i < text.length(); ++i)
-        if (!is_continuation(text[i]))
-            ++count;
-    return count;
-}
+    // Terminal columns taken by UTF-8 text (one per character; wide characters are not known).
+    usize text_columns(StringView text)
+    {
+        usize count = 0;
+        for (usize i = 0; i < text.length(); ++i)
+            if (!is_continuation(text[i]))
+                ++count;
+        return count;
+    }
 
-// False while the last UTF-8 character still waits for bytes.
-bool ends_complete(StringView text)
-{
-    usize start = text.length();
-    while (start > 0 && is_continuation(text[start - 1]))
-        --start;
-    if (start == 0)
-        return true;
-    unsigned char lead = static_cast<unsigned char>(text[start - 1]);
-    usize expected = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
-    return text.length() - start >= expected;
-}
+    // False while the last UTF-8 character still waits for bytes.
+    bool ends_complete(StringView text)
+    {
+        usize start = text.length();
+        while (start > 0 && is_continuation(text[start - 1]))
+            --start;
+        if (start == 0)
+            return true;
+        unsigned char lead = static_cast<unsigned char>(text[start - 1]);
+        usize expected = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+        return text.length() - start >= expected;
+    }
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
+    bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 } // namespace
 
@@ -50,11 +50,11 @@ void History::add(StringView line)
 }
 
 LineEditor::LineEditor(StringView prompt, History const& history, usize columns)
-    : m_prompt(prompt)
-    , m_history(history)
-    , m_history_index(history.size())
-    , m_columns(columns)
-    , m_cursor_row(columns ? text_columns(prompt) / columns : 0)
+    : m_prompt(prompt),
+      m_history(history),
+      m_history_index(history.size()),
+      m_columns(columns),
+      m_cursor_row(columns ? text_columns(prompt) / columns : 0)
 {
 }
 
@@ -64,7 +64,9 @@ void LineEditor::start(String& output, bool ask_size)
     if (ask_size) {
         // Save the cursor, go to the far right, ask where the cursor is, restore it: the
         // answer's column is the width (asked at each prompt: the window may have changed).
-        output.append("" "7[999C[6n" "8");
+        output.append(""
+                      "7[999C[6n"
+                      "8");
         m_asked_size = true;
     }
 }
@@ -399,8 +401,8 @@ usize LineEditor::next_word(usize position) const
     return position;
 }
 
-LineEditor::Status read_edited_line(int in_fd, int out_fd, StringView prompt, History const& history, usize& columns,
-    String& line, long& error)
+LineEditor::Status read_edited_line(
+    int in_fd, int out_fd, StringView prompt, History const& history, usize& columns, String& line, long& error)
 {
     error = 0;
     LineEditor editor(prompt, history, columns);

@@ -33,9 +33,9 @@ class LineEditor {
 public:
     enum class Status : u8 {
         Editing,
-        Done,        // Enter: line() is the command line
+        Done, // Enter: line() is the command line
         Interrupted, // Ctrl-C: the line is discarded
-        EndOfInput,  // Ctrl-D on an empty line
+        EndOfInput, // Ctrl-D on an empty line
     };
 
     // columns: the terminal's width when known (0 if not).
@@ -71,20 +71,20 @@ private:
     String m_prompt;
     History const& m_history;
     String m_line;
-    usize m_cursor { 0 };     // byte offset in m_line (at the start of a UTF-8 character)
-    usize m_history_index;    // m_history.size(): the line being typed
-    String m_draft;           // the line being typed, while walking the history
-    usize m_columns { 0 };    // terminal width, 0: unknown
+    usize m_cursor { 0 }; // byte offset in m_line (at the start of a UTF-8 character)
+    usize m_history_index; // m_history.size(): the line being typed
+    String m_draft; // the line being typed, while walking the history
+    usize m_columns { 0 }; // terminal width, 0: unknown
     usize m_cursor_row { 0 }; // screen row of the cursor, counted from the prompt's row
     bool m_asked_size { false };
     Escape m_escape { Escape::None };
-    String m_parameters;      // of a CSI sequence
+    String m_parameters; // of a CSI sequence
 };
 
 // Reads one line from in_fd (the console, already in raw mode), drawing on out_fd.
 // Returns Done with the line, Interrupted, EndOfInput, or Editing with error = -errno when
 // the read failed. columns: the terminal width known so far (0: not known), updated.
-LineEditor::Status read_edited_line(int in_fd, int out_fd, StringView prompt, History const&, usize& columns,
-    String& line, long& error);
+LineEditor::Status read_edited_line(
+    int in_fd, int out_fd, StringView prompt, History const&, usize& columns, String& line, long& error);
 
 } // namespace shell

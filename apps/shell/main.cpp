@@ -50,7 +50,8 @@ static int sh_main(int argc, char** argv, char** envp)
             index += 2;
             break;
         }
-        io::print(2, "sh: %s: invalid option\nusage: sh [-i] [-c command [name [args...]]] [file [args...]]\n", argv[index]);
+        io::print(
+            2, "sh: %s: invalid option\nusage: sh [-i] [-c command [name [args...]]] [file [args...]]\n", argv[index]);
         return 2;
     }
 

@@ -16,12 +16,12 @@
 namespace shell {
 
 enum class RedirectionType : u8 {
-    Read,            // <
-    Write,           // > and >|
-    Append,          // >>
-    ReadWrite,       // <>
+    Read, // <
+    Write, // > and >|
+    Append, // >>
+    ReadWrite, // <>
     DuplicateOutput, // >&N, >&-
-    DuplicateInput,  // <&N, <&-
+    DuplicateInput, // <&N, <&-
 };
 
 struct Redirection {
@@ -47,7 +47,7 @@ struct Pipeline {
 
 enum class Connector : u8 {
     And, // &&
-    Or,  // ||
+    Or, // ||
 };
 
 struct AndOrList {

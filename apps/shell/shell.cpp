@@ -31,9 +31,7 @@ int Job::exit_status() const
     return raw & 0xff;
 }
 
-Shell::Shell(char** envp, bool interactive)
-    : m_interactive(interactive)
-    , m_job_control(interactive)
+Shell::Shell(char** envp, bool interactive) : m_interactive(interactive), m_job_control(interactive)
 {
     for (char** entry = envp; entry && *entry; ++entry) {
         StringView text(*entry);
@@ -343,13 +341,14 @@ bool Shell::run_parsed(StringView source, StringView script_name, usize line)
 {
     ParseResult result = parse(source);
     if (result.status != ParseStatus::Ok) {
-        StringView message = result.status == ParseStatus::Incomplete ? StringView("syntax error: unexpected end of file")
-                                                                      : result.error.view();
+        StringView message = result.status == ParseStatus::Incomplete
+            ? StringView("syntax error: unexpected end of file")
+            : result.error.view();
         if (script_name.is_empty())
             io::print(2, "sh: %.*s\n", static_cast<int>(message.length()), message.chars());
         else
-            io::print(2, "sh: %.*s: line %zu: %.*s\n", static_cast<int>(script_name.length()), script_name.chars(), line,
-                static_cast<int>(message.length()), message.chars());
+            io::print(2, "sh: %.*s: line %zu: %.*s\n", static_cast<int>(script_name.length()), script_name.chars(),
+                line, static_cast<int>(message.length()), message.chars());
         note_status(2);
         return false;
     }

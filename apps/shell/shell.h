@@ -62,7 +62,7 @@ struct ChildIo {
 
 enum class SigintAction : u8 {
     Default, // children of an interactive shell: Ctrl-C kills them
-    Ignore,  // background jobs without job control (POSIX)
+    Ignore, // background jobs without job control (POSIX)
     Keep,
 };
 

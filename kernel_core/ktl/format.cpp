@@ -6,53 +6,53 @@ namespace ktl {
 
 namespace {
 
-struct Sink {
-    char* buffer;
-    usize size;
-    usize written { 0 };
-    void put(char c)
+    struct Sink {
+        char* buffer;
+        usize size;
+        usize written { 0 };
+        void put(char c)
+        {
+            if (written + 1 < size)
+                buffer[written] = c;
+            ++written;
+        }
+    };
+
+    void put_padded(Sink& sink, const char* text, usize length, int width, bool left, char pad)
     {
-        if (written + 1 < size)
-            buffer[written] = c;
-        ++written;
+        int padding = width > static_cast<int>(length) ? width - static_cast<int>(length) : 0;
+        if (!left)
+            while (padding-- > 0)
+                sink.put(pad);
+        for (usize i = 0; i < length; ++i)
+            sink.put(text[i]);
+        if (left)
+            while (padding-- > 0)
+                sink.put(' ');
     }
-};
 
-void put_padded(Sink& sink, const char* text, usize length, int width, bool left, char pad)
-{
-    int padding = width > static_cast<int>(length) ? width - static_cast<int>(length) : 0;
-    if (!left)
-        while (padding-- > 0)
-            sink.put(pad);
-    for (usize i = 0; i < length; ++i)
-        sink.put(text[i]);
-    if (left)
-        while (padding-- > 0)
-            sink.put(' ');
-}
-
-void put_number(Sink& sink, u64 value, bool negative, unsigned base, bool upper, int width, bool left, char pad)
-{
-    char digits[24];
-    usize n = 0;
-    const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    do {
-        digits[n++] = set[value % base];
-        value /= base;
-    } while (value);
-    char text[26];
-    usize length = 0;
-    if (negative && pad == '0') {
-        sink.put('-');
-        if (width > 0)
-            --width;
-    } else if (negative) {
-        text[length++] = '-';
+    void put_number(Sink& sink, u64 value, bool negative, unsigned base, bool upper, int width, bool left, char pad)
+    {
+        char digits[24];
+        usize n = 0;
+        const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+        do {
+            digits[n++] = set[value % base];
+            value /= base;
+        } while (value);
+        char text[26];
+        usize length = 0;
+        if (negative && pad == '0') {
+            sink.put('-');
+            if (width > 0)
+                --width;
+        } else if (negative) {
+            text[length++] = '-';
+        }
+        while (n)
+            text[length++] = digits[--n];
+        put_padded(sink, text, length, width, left, pad);
     }
-    while (n)
-        text[length++] = digits[--n];
-    put_padded(sink, text, length, width, left, pad);
-}
 
 } // namespace
 
@@ -102,7 +102,8 @@ usize vformat_buffer(char* buffer, usize size, const char* fmt, va_list args)
         case 'd':
         case 'i': {
             i64 v = longness ? va_arg(args, i64) : va_arg(args, int);
-            put_number(sink, v < 0 ? static_cast<u64>(-(v + 1)) + 1 : static_cast<u64>(v), v < 0, 10, false, width, left, pad);
+            put_number(
+                sink, v < 0 ? static_cast<u64>(-(v + 1)) + 1 : static_cast<u64>(v), v < 0, 10, false, width, left, pad);
             break;
         }
         case 'u':
@@ -195,4 +196,3 @@ bool parse_i64(StringView text, i64& out)
 }
 
 } // namespace ktl
-

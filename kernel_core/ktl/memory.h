@@ -27,7 +27,15 @@ inline void fill_bytes(void* dst, u8 value, usize n)
 inline int compare_bytes(const void* a, const void* b, usize n) { return n ? __builtin_memcmp(a, b, n) : 0; }
 inline usize cstring_length(const char* s) { return __builtin_strlen(s); }
 
-template<typename T> constexpr const T& min(const T& a, const T& b) { return b < a ? b : a; }
-template<typename T> constexpr const T& max(const T& a, const T& b) { return a < b ? b : a; }
+template<typename T>
+constexpr const T& min(const T& a, const T& b)
+{
+    return b < a ? b : a;
+}
+template<typename T>
+constexpr const T& max(const T& a, const T& b)
+{
+    return a < b ? b : a;
+}
 
 } // namespace ktl

@@ -36,7 +36,9 @@ public:
     }
     RefPtr(const RefPtr& other) : RefPtr(other.m_ptr) {}
     template<typename U>
-    RefPtr(const RefPtr<U>& other) : RefPtr(other.ptr()) {}
+    RefPtr(const RefPtr<U>& other) : RefPtr(other.ptr())
+    {
+    }
     RefPtr(RefPtr&& other) noexcept : m_ptr(other.m_ptr) { other.m_ptr = nullptr; }
     ~RefPtr() { clear(); }
     RefPtr& operator=(const RefPtr& other)

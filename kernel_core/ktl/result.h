@@ -15,8 +15,12 @@ class [[nodiscard]] ErrorOr {
 public:
     ErrorOr(const T& value) : m_has_value(true) { new (&m_value) T(value); }
     ErrorOr(T&& value) : m_has_value(true) { new (&m_value) T(std::move(value)); }
-    template<typename U, typename = std::enable_if_t<std::is_convertible_v<U, T> && !std::is_same_v<std::decay_t<U>, T>>>
-    ErrorOr(U&& value) : m_has_value(true) { new (&m_value) T(std::forward<U>(value)); }
+    template<typename U,
+        typename = std::enable_if_t<std::is_convertible_v<U, T> && !std::is_same_v<std::decay_t<U>, T>>>
+    ErrorOr(U&& value) : m_has_value(true)
+    {
+        new (&m_value) T(std::forward<U>(value));
+    }
     ErrorOr(Error error) : m_error(error), m_has_value(false) {}
     ErrorOr(ErrorOr&& other) : m_error(other.m_error), m_has_value(other.m_has_value)
     {
@@ -62,10 +66,10 @@ private:
 } // namespace ktl
 
 // Returns early with the error, or yields the value (a GNU statement expression, as in SerenityOS).
-#define TRY(expression)                                  \
-    ({                                                   \
-        auto _try_result = (expression);                 \
-        if (_try_result.is_error()) [[unlikely]]         \
-            return _try_result.error();                  \
-        _try_result.release_value();                     \
+#define TRY(expression)                                                                                                \
+    ({                                                                                                                 \
+        auto _try_result = (expression);                                                                               \
+        if (_try_result.is_error()) [[unlikely]]                                                                       \
+            return _try_result.error();                                                                                \
+        _try_result.release_value();                                                                                   \
     })

@@ -27,7 +27,8 @@ public:
     }
     bool ends_with(StringView suffix) const
     {
-        return suffix.m_length <= m_length && StringView(m_chars + m_length - suffix.m_length, suffix.m_length) == suffix;
+        return suffix.m_length <= m_length
+            && StringView(m_chars + m_length - suffix.m_length, suffix.m_length) == suffix;
     }
     StringView substring(usize start, usize length) const
     {

@@ -31,11 +31,19 @@ ErrorOr<void> ZeroScheme::fstat(usize, redox::Stat& st)
 
 // ChaCha20 block function (RFC 8439), used as a keystream generator.
 static inline u32 rotl(u32 v, int n) { return (v << n) | (v >> (32 - n)); }
-#define QUARTER_ROUND(a, b, c, d) \
-    a += b; d ^= a; d = rotl(d, 16); \
-    c += d; b ^= c; b = rotl(b, 12); \
-    a += b; d ^= a; d = rotl(d, 8);  \
-    c += d; b ^= c; b = rotl(b, 7);
+#define QUARTER_ROUND(a, b, c, d)                                                                                      \
+    a += b;                                                                                                            \
+    d ^= a;                                                                                                            \
+    d = rotl(d, 16);                                                                                                   \
+    c += d;                                                                                                            \
+    b ^= c;                                                                                                            \
+    b = rotl(b, 12);                                                                                                   \
+    a += b;                                                                                                            \
+    d ^= a;                                                                                                            \
+    d = rotl(d, 8);                                                                                                    \
+    c += d;                                                                                                            \
+    b ^= c;                                                                                                            \
+    b = rotl(b, 7);
 
 Random::Random(const u8 seed[32])
 {

@@ -9,7 +9,10 @@ class NullScheme final : public Scheme {
 public:
     ErrorOr<usize> open(StringView, unsigned long, const Caller&) override { return 0u; }
     ErrorOr<usize> read(usize, void*, usize, u64, unsigned long, const Caller&) override { return 0u; }
-    ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override { return length; }
+    ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override
+    {
+        return length;
+    }
     ErrorOr<void> fstat(usize, redox::Stat& st) override;
     ErrorOr<usize> fevent(usize, usize flags) override { return flags; }
     ErrorOr<usize> fpath(usize, char*, usize) override { return 0u; }
@@ -19,7 +22,10 @@ class ZeroScheme final : public Scheme {
 public:
     ErrorOr<usize> open(StringView, unsigned long, const Caller&) override { return 0u; }
     ErrorOr<usize> read(usize, void* buffer, usize length, u64, unsigned long, const Caller&) override;
-    ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override { return length; }
+    ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override
+    {
+        return length;
+    }
     ErrorOr<void> fstat(usize, redox::Stat& st) override;
     ErrorOr<usize> fevent(usize, usize flags) override { return flags; }
     ErrorOr<usize> fpath(usize, char*, usize) override { return 0u; }
@@ -44,7 +50,10 @@ public:
     ErrorOr<usize> open(StringView, unsigned long, const Caller&) override { return 0u; }
     ErrorOr<usize> read(usize, void* buffer, usize length, u64, unsigned long, const Caller&) override;
     // Writes are accepted (as on Redox) but do not change the stream: runs stay reproducible.
-    ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override { return length; }
+    ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override
+    {
+        return length;
+    }
     ErrorOr<void> fstat(usize, redox::Stat& st) override;
     ErrorOr<usize> fevent(usize, usize flags) override { return flags; }
     ErrorOr<usize> fpath(usize, char*, usize) override { return 0u; }

@@ -62,7 +62,8 @@ ErrorOr<usize> DebugScheme::read(usize handle, void* buffer, usize length, u64, 
     }
 }
 
-ErrorOr<usize> DebugScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long, const Caller& caller)
+ErrorOr<usize> DebugScheme::write(
+    usize handle, const void* buffer, usize length, u64, unsigned long, const Caller& caller)
 {
     if (handle == RawMode) {
         StringView text(static_cast<const char*>(buffer), length);

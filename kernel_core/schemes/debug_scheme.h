@@ -41,9 +41,9 @@ private:
     void leave_raw();
     bool has_input() const { return !m_ready.is_empty() || !m_raw.is_empty() || m_eof_marks || m_input_ended; }
 
-    ktl::String m_line;  // being edited
+    ktl::String m_line; // being edited
     ktl::String m_ready; // complete lines waiting for read()
-    ktl::String m_raw;   // raw mode: bytes as typed, not yet read (cooked again if raw ends)
+    ktl::String m_raw; // raw mode: bytes as typed, not yet read (cooked again if raw ends)
     u32 m_raw_pid { 0 }; // 0: cooked
     u64 m_raw_start_ns { 0 }; // with the pid, tells the owner from a later process reusing it
     usize m_eof_marks { 0 };

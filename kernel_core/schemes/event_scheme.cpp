@@ -103,7 +103,8 @@ ErrorOr<usize> EventScheme::write(usize handle, const void* buffer, usize length
         if (!event.flags)
             continue;
         usize ready = TRY(description->scheme->fevent(description->handle, event.flags));
-        auto* watch = new Watch { {}, q, description->scheme.ptr(), description->handle, event.id, event.flags, event.data };
+        auto* watch
+            = new Watch { {}, q, description->scheme.ptr(), description->handle, event.id, event.flags, event.data };
         m_watches.append(*watch);
         push(*q, event.id, ready & event.flags, event.data);
     }

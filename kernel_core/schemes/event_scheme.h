@@ -4,9 +4,9 @@
 // at once); writing {id = EVENT_TIMEOUT_ID, data = milliseconds} arms a one-shot timeout.
 // Reading returns ready Events (24 bytes each), blocking or EAGAIN with O_NONBLOCK.
 // Queues nest: a queue's fd can be watched by another queue (not by itself).
+#include "../handle_table.h"
 #include "../ktl/list.h"
 #include "../ktl/vector.h"
-#include "../handle_table.h"
 #include "../scheme.h"
 #include "../wait_queue.h"
 
@@ -16,7 +16,8 @@ class EventScheme final : public Scheme {
 public:
     ErrorOr<usize> open(StringView path, unsigned long flags, const Caller&) override;
     ErrorOr<usize> read(usize handle, void* buffer, usize length, u64, unsigned long flags, const Caller&) override;
-    ErrorOr<usize> write(usize handle, const void* buffer, usize length, u64, unsigned long flags, const Caller&) override;
+    ErrorOr<usize> write(
+        usize handle, const void* buffer, usize length, u64, unsigned long flags, const Caller&) override;
     void close(usize handle) override;
     ErrorOr<void> fstat(usize handle, redox::Stat&) override;
     ErrorOr<usize> fevent(usize handle, usize flags) override;

@@ -72,7 +72,8 @@ ErrorOr<usize> GeneratedFileScheme::dup(usize handle, StringView what, const Cal
     return m_open.insert(new Open(*o));
 }
 
-ErrorOr<usize> GeneratedFileScheme::read(usize handle, void* buffer, usize length, u64 offset, unsigned long, const Caller&)
+ErrorOr<usize> GeneratedFileScheme::read(
+    usize handle, void* buffer, usize length, u64 offset, unsigned long, const Caller&)
 {
     Open* o = TRY(m_open.get(handle));
     if ((o->mode & redox::MODE_TYPE) == redox::MODE_DIR)
@@ -84,7 +85,8 @@ ErrorOr<usize> GeneratedFileScheme::read(usize handle, void* buffer, usize lengt
     return n;
 }
 
-ErrorOr<usize> GeneratedFileScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long, const Caller& caller)
+ErrorOr<usize> GeneratedFileScheme::write(
+    usize handle, const void* buffer, usize length, u64, unsigned long, const Caller& caller)
 {
     Open* o = TRY(m_open.get(handle));
     if (!(o->mode & 0222))
@@ -130,7 +132,8 @@ ErrorOr<usize> GeneratedFileScheme::getdents(usize handle, void* buffer, usize l
     usize written = 0;
     for (u64 i = offset; i < entries.size(); ++i) {
         u8 kind = (entries[i].mode & redox::MODE_TYPE) == redox::MODE_DIR ? redox::DT_DIR : redox::DT_REG;
-        usize n = write_dirent(static_cast<char*>(buffer) + written, length - written, entries[i].name, i + 1, kind, i + 1);
+        usize n
+            = write_dirent(static_cast<char*>(buffer) + written, length - written, entries[i].name, i + 1, kind, i + 1);
         if (!n) {
             if (!written)
                 return errno_error(redox::EINVAL);

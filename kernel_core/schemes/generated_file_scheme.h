@@ -1,9 +1,9 @@
 #pragma once
 // A base for read-only schemes whose files are generated text (sys, initfs): the content is
 // produced once at open, so a reader sees one consistent snapshot.
+#include "../handle_table.h"
 #include "../ktl/string.h"
 #include "../ktl/vector.h"
-#include "../handle_table.h"
 #include "../scheme.h"
 
 namespace kernel {
@@ -31,7 +31,10 @@ protected:
     // Fills the content of a file; false when it does not exist.
     virtual bool generate(StringView path, ktl::String& out) = 0;
     // Handles a write to a writable file.
-    virtual ErrorOr<usize> write_file(StringView, const void*, usize, const Caller&) { return errno_error(redox::EBADF); }
+    virtual ErrorOr<usize> write_file(StringView, const void*, usize, const Caller&)
+    {
+        return errno_error(redox::EBADF);
+    }
 
 private:
     struct Open {

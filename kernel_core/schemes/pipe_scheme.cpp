@@ -109,7 +109,8 @@ ErrorOr<usize> PipeScheme::read(usize handle, void* buffer, usize length, u64, u
     return n;
 }
 
-ErrorOr<usize> PipeScheme::write(usize handle, const void* buffer, usize length, u64, unsigned long flags, const Caller&)
+ErrorOr<usize> PipeScheme::write(
+    usize handle, const void* buffer, usize length, u64, unsigned long flags, const Caller&)
 {
     End* e = TRY(m_ends.get(handle));
     if (!e->is_write)

@@ -2,8 +2,8 @@
 // `pipe`: open gives the read end of a new pipe; dup(fd, "write") gives its write end.
 // A 64 KiB ring buffer; readers see end of file when every write end is closed, writers
 // get EPIPE (and SIGPIPE) when every read end is closed.
-#include "../ktl/vector.h"
 #include "../handle_table.h"
+#include "../ktl/vector.h"
 #include "../scheme.h"
 #include "../wait_queue.h"
 
@@ -15,7 +15,8 @@ public:
 
     ErrorOr<usize> open(StringView path, unsigned long flags, const Caller&) override;
     ErrorOr<usize> read(usize handle, void* buffer, usize length, u64, unsigned long flags, const Caller&) override;
-    ErrorOr<usize> write(usize handle, const void* buffer, usize length, u64, unsigned long flags, const Caller&) override;
+    ErrorOr<usize> write(
+        usize handle, const void* buffer, usize length, u64, unsigned long flags, const Caller&) override;
     ErrorOr<usize> dup(usize handle, StringView what, const Caller&) override;
     void close(usize handle) override;
     ErrorOr<usize> fpath(usize handle, char* buffer, usize length) override;

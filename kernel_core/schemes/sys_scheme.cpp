@@ -41,8 +41,8 @@ ktl::Vector<GeneratedFileScheme::Entry> SysScheme::list(StringView directory)
 
 static void format_context_table(ktl::String& out)
 {
-    appendf(out, "%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-9s%-12s%-9s%s\n", "PID", "PGID", "PPID", "SID", "RUID",
-        "RGID", "RNS", "EUID", "EGID", "ENS", "STAT", "CPU", "AFFINITY", "TIME", "MEM", "NAME");
+    appendf(out, "%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-6s%-9s%-12s%-9s%s\n", "PID", "PGID", "PPID", "SID",
+        "RUID", "RGID", "RNS", "EUID", "EGID", "ENS", "STAT", "CPU", "AFFINITY", "TIME", "MEM", "NAME");
     Context* running = &current();
     the_kernel().contexts().for_each([&](Context& c) {
         char stat[4] = { 'R', 0, 0, 0 };
@@ -55,13 +55,14 @@ static void format_context_table(ktl::String& out)
         u64 cpu = c.cpu_ns / 10'000'000; // centiseconds
         char time[16];
         ktl::format_buffer(time, sizeof time, "%02lu:%02lu:%02lu.%02lu", static_cast<unsigned long>(cpu / 360000),
-            static_cast<unsigned long>(cpu / 6000 % 60), static_cast<unsigned long>(cpu / 100 % 60), static_cast<unsigned long>(cpu % 100));
+            static_cast<unsigned long>(cpu / 6000 % 60), static_cast<unsigned long>(cpu / 100 % 60),
+            static_cast<unsigned long>(cpu % 100));
         usize mem = c.hal_context ? hal::context_stack_used(c.hal_context) : 0;
         char memory[16];
         ktl::format_buffer(memory, sizeof memory, "%zu KB", (mem + 1023) / 1024);
         appendf(out, "%-6u%-6u%-6u%-6u%-6u%-6u%-6u%-6u%-6u%-6u%-6s%-6s%-9s%-12s%-9s%s\n", c.pid, c.pgid, c.ppid, c.sid,
-            c.credentials.ruid, c.credentials.rgid, c.rns, c.credentials.euid, c.credentials.egid, c.ens, stat, "#0", "all",
-            time, memory, c.name.c_str());
+            c.credentials.ruid, c.credentials.rgid, c.rns, c.credentials.euid, c.credentials.egid, c.ens, stat, "#0",
+            "all", time, memory, c.name.c_str());
     });
 }
 
@@ -91,8 +92,9 @@ bool SysScheme::generate(StringView path, ktl::String& out)
     } else if (path == "stat") {
         u64 uptime = hal::monotonic_ns() - k.boot_time_ns();
         appendf(out, "uptime_ns %lu\ncontexts %zu\ncontext_switches %lu\nsyscalls %lu\nresident_bytes %lu\n",
-            static_cast<unsigned long>(uptime), k.contexts().count(), static_cast<unsigned long>(k.scheduler().context_switches()),
-            static_cast<unsigned long>(k.syscall_count()), static_cast<unsigned long>(hal::memory_resident_bytes()));
+            static_cast<unsigned long>(uptime), k.contexts().count(),
+            static_cast<unsigned long>(k.scheduler().context_switches()), static_cast<unsigned long>(k.syscall_count()),
+            static_cast<unsigned long>(hal::memory_resident_bytes()));
     } else if (path == "syscall") {
 #define REDOX_SYSCALL_LINE(name, number) appendf(out, "%#010lx %s\n", static_cast<unsigned long>(number), #name);
         REDOX_SYSCALLS(REDOX_SYSCALL_LINE)

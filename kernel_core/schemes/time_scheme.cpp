@@ -3,8 +3,8 @@
 #include "../abi/redox/flags.h"
 #include "../events.h"
 #include "../hal/clock.h"
-#include "../ktl/format.h"
 #include "../kernel.h"
+#include "../ktl/format.h"
 #include "../scheduler.h"
 
 namespace kernel {

@@ -2,8 +2,8 @@
 // `time`: open "1" (REALTIME) or "4" (MONOTONIC). Reading returns the time as a TimeSpec;
 // writing a TimeSpec arms a one-shot timeout at that time, after which the fd is readable
 // (for event queues).
-#include "../ktl/vector.h"
 #include "../handle_table.h"
+#include "../ktl/vector.h"
 #include "../scheme.h"
 #include "../wait_queue.h"
 

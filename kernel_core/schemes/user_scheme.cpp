@@ -146,12 +146,14 @@ static ErrorOr<usize> within(ErrorOr<usize> result, usize length)
     return result;
 }
 
-ErrorOr<usize> UserScheme::read(usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller& caller)
+ErrorOr<usize> UserScheme::read(
+    usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller& caller)
 {
     return within(call(redox::OP_READ, handle, ptr(buffer), length, offset, flags, &caller), length);
 }
 
-ErrorOr<usize> UserScheme::write(usize handle, const void* buffer, usize length, u64 offset, unsigned long flags, const Caller& caller)
+ErrorOr<usize> UserScheme::write(
+    usize handle, const void* buffer, usize length, u64 offset, unsigned long flags, const Caller& caller)
 {
     return within(call(redox::OP_WRITE, handle, ptr(buffer), length, offset, flags, &caller), length);
 }
@@ -249,7 +251,10 @@ ErrorOr<usize> UserScheme::getdents(usize handle, void* buffer, usize length, u6
 
 ErrorOr<usize> UserScheme::fevent(usize handle, usize flags) { return call(redox::OP_FEVENT, handle, flags); }
 
-ErrorOr<usize> UserScheme::fcntl(usize handle, int cmd, usize arg) { return call(redox::OP_FCNTL, handle, static_cast<u64>(cmd), arg); }
+ErrorOr<usize> UserScheme::fcntl(usize handle, int cmd, usize arg)
+{
+    return call(redox::OP_FCNTL, handle, static_cast<u64>(cmd), arg);
+}
 
 ErrorOr<usize> RootScheme::open(StringView path, unsigned long flags, const Caller& caller)
 {
@@ -287,7 +292,8 @@ ErrorOr<usize> RootScheme::open(StringView path, unsigned long flags, const Call
     return index;
 }
 
-ErrorOr<usize> RootScheme::read(usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller&)
+ErrorOr<usize> RootScheme::read(
+    usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller&)
 {
     Handle* h = TRY(m_handles.get(handle));
     if (h->scheme) {
@@ -348,7 +354,8 @@ ErrorOr<usize> RootScheme::getdents(usize handle, void* buffer, usize length, u6
         return errno_error(redox::ENOTDIR);
     usize written = 0;
     for (u64 i = offset; i < h->names.size(); ++i) {
-        usize n = write_dirent(static_cast<char*>(buffer) + written, length - written, h->names[i].view(), i + 1, redox::DT_DIR, i + 1);
+        usize n = write_dirent(
+            static_cast<char*>(buffer) + written, length - written, h->names[i].view(), i + 1, redox::DT_DIR, i + 1);
         if (!n) {
             if (!written)
                 return errno_error(redox::EINVAL);

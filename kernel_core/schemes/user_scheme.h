@@ -5,9 +5,9 @@
 // resumes it when the daemon writes the matching 16-byte SchemeCompletion. When the
 // channel closes (the daemon exited or was killed) every pending and later call fails
 // with EIO at once and the name leaves every namespace.
+#include "../handle_table.h"
 #include "../ktl/list.h"
 #include "../ktl/vector.h"
-#include "../handle_table.h"
 #include "../scheme.h"
 #include "../wait_queue.h"
 
@@ -20,8 +20,10 @@ public:
     UserScheme(Scheme& root, usize channel_handle) : m_root(&root), m_channel_handle(channel_handle) {}
 
     ErrorOr<usize> open(StringView path, unsigned long flags, const Caller&) override;
-    ErrorOr<usize> read(usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller&) override;
-    ErrorOr<usize> write(usize handle, const void* buffer, usize length, u64 offset, unsigned long flags, const Caller&) override;
+    ErrorOr<usize> read(
+        usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller&) override;
+    ErrorOr<usize> write(
+        usize handle, const void* buffer, usize length, u64 offset, unsigned long flags, const Caller&) override;
     ErrorOr<u64> fsize(usize handle) override;
     void close(usize handle) override;
     ErrorOr<usize> dup(usize handle, StringView what, const Caller&) override;
@@ -56,14 +58,15 @@ private:
         u64 result;
         bool done;
     };
-    ErrorOr<usize> call(u8 opcode, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0, u64 a4 = 0, const Caller* caller = nullptr);
+    ErrorOr<usize> call(
+        u8 opcode, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0, u64 a4 = 0, const Caller* caller = nullptr);
     void enqueue(Pending& pending);
 
     Scheme* m_root; // the root scheme, which owns the channel handle
     usize m_channel_handle;
     u32 m_next_tag { 1 };
     bool m_dead { false };
-    ktl::IntrusiveList<Pending, &Pending::node> m_queued;   // not yet read by the daemon
+    ktl::IntrusiveList<Pending, &Pending::node> m_queued; // not yet read by the daemon
     ktl::IntrusiveList<Pending, &Pending::node> m_inflight; // read, waiting for a completion
     WaitQueue m_daemon_waiters;
 };
@@ -71,7 +74,8 @@ private:
 class RootScheme final : public Scheme {
 public:
     ErrorOr<usize> open(StringView path, unsigned long flags, const Caller&) override;
-    ErrorOr<usize> read(usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller&) override;
+    ErrorOr<usize> read(
+        usize handle, void* buffer, usize length, u64 offset, unsigned long flags, const Caller&) override;
     ErrorOr<usize> write(usize handle, const void* buffer, usize length, u64, unsigned long, const Caller&) override;
     void close(usize handle) override;
     ErrorOr<usize> fpath(usize handle, char* buffer, usize length) override;

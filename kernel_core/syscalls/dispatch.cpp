@@ -5,8 +5,8 @@
 // are delivered on the way out.
 #include "../hal/clock.h"
 #include "../kernel.h"
-#include "../process.h"
 #include "../klog.h"
+#include "../process.h"
 #include "../scheduler.h"
 #include "../signals.h"
 #include "handlers.h"
@@ -18,8 +18,8 @@ using namespace kernel::syscalls;
 static Result dispatch(unsigned long number, usize a, usize b, usize c, usize d, usize e)
 {
     switch (number) {
-#define REDOX_SYSCALL_CASE(name, value) \
-    case (value):                       \
+#define REDOX_SYSCALL_CASE(name, value)                                                                                \
+    case (value):                                                                                                      \
         return sys_##name(a, b, c, d, e);
         REDOX_SYSCALLS(REDOX_SYSCALL_CASE)
 #undef REDOX_SYSCALL_CASE
@@ -31,8 +31,8 @@ static Result dispatch(unsigned long number, usize a, usize b, usize c, usize d,
 static const char* syscall_name(unsigned long number)
 {
     switch (number) {
-#define REDOX_SYSCALL_NAME(name, value) \
-    case (value):                       \
+#define REDOX_SYSCALL_NAME(name, value)                                                                                \
+    case (value):                                                                                                      \
         return #name;
         REDOX_SYSCALLS(REDOX_SYSCALL_NAME)
 #undef REDOX_SYSCALL_NAME
@@ -44,11 +44,12 @@ static const char* syscall_name(unsigned long number)
 static void trace_syscall(unsigned long number, usize a, usize b, usize c, usize d, const Result& result)
 {
     long value = result.is_error() ? -static_cast<long>(result.error().code) : static_cast<long>(result.value());
-    klog(hal::LogLevel::Debug, "syscall", "pid %u %s(%#lx, %#lx, %#lx, %#lx) = %ld", current().pid, syscall_name(number), a, b, c, d, value);
+    klog(hal::LogLevel::Debug, "syscall", "pid %u %s(%#lx, %#lx, %#lx, %#lx) = %ld", current().pid,
+        syscall_name(number), a, b, c, d, value);
 }
 
-long kernel::handle_syscall(unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d,
-    unsigned long e)
+long kernel::handle_syscall(
+    unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d, unsigned long e)
 {
     Kernel& k = the_kernel();
     Scheduler& scheduler = k.scheduler();

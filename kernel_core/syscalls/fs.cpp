@@ -20,7 +20,8 @@ ErrorOr<ktl::RefPtr<FileDescription>> open_path(StringView path, unsigned long f
         flags = (flags & ~0xFFFFul) | ((flags & 0xFFFF) & ~static_cast<unsigned long>(self.umask));
     ResolvedPath resolved = TRY(resolve_path(self, path));
     usize handle = TRY(resolved.scheme->open(resolved.reference.view(), flags, caller_of(self)));
-    return ktl::make_ref<FileDescription>(resolved.scheme, handle, flags & (redox::O_ACCMODE | redox::O_NONBLOCK | redox::O_APPEND));
+    return ktl::make_ref<FileDescription>(
+        resolved.scheme, handle, flags & (redox::O_ACCMODE | redox::O_NONBLOCK | redox::O_APPEND));
 }
 
 Result sys_open(usize path_address, usize path_length, usize flags, usize, usize)
@@ -48,7 +49,8 @@ Result sys_openat(usize dirfd, usize path_address, usize path_length, usize flag
 static ErrorOr<void> require_access(const FileDescription& file, bool write)
 {
     unsigned long mode = file.flags & redox::O_ACCMODE;
-    bool ok = write ? (mode == redox::O_WRONLY || mode == redox::O_RDWR) : (mode == redox::O_RDONLY || mode == redox::O_RDWR);
+    bool ok = write ? (mode == redox::O_WRONLY || mode == redox::O_RDWR)
+                    : (mode == redox::O_RDONLY || mode == redox::O_RDWR);
     if (!ok)
         return errno_error(redox::EBADF);
     return {};
@@ -59,7 +61,8 @@ Result sys_read(usize fd, usize buffer, usize length, usize, usize)
     TRY(validate_user_range(buffer, length));
     auto file = TRY(get_file(fd));
     TRY(require_access(*file, false));
-    usize n = TRY(file->scheme->read(file->handle, reinterpret_cast<void*>(buffer), length, file->offset, file->flags, caller_of(current())));
+    usize n = TRY(file->scheme->read(
+        file->handle, reinterpret_cast<void*>(buffer), length, file->offset, file->flags, caller_of(current())));
     file->offset += n;
     return n;
 }
@@ -74,7 +77,8 @@ Result sys_write(usize fd, usize buffer, usize length, usize, usize)
         if (!size.is_error())
             file->offset = size.value();
     }
-    usize n = TRY(file->scheme->write(file->handle, reinterpret_cast<const void*>(buffer), length, file->offset, file->flags, caller_of(current())));
+    usize n = TRY(file->scheme->write(
+        file->handle, reinterpret_cast<const void*>(buffer), length, file->offset, file->flags, caller_of(current())));
     file->offset += n;
     return n;
 }
@@ -92,10 +96,17 @@ Result sys_lseek(usize fd, usize offset, usize whence, usize, usize)
     i64 delta = static_cast<i64>(offset);
     i64 base;
     switch (whence) {
-    case redox::SEEK_SET: base = 0; break;
-    case redox::SEEK_CUR: base = static_cast<i64>(file->offset); break;
-    case redox::SEEK_END: base = static_cast<i64>(size); break;
-    default: return errno_error(redox::EINVAL);
+    case redox::SEEK_SET:
+        base = 0;
+        break;
+    case redox::SEEK_CUR:
+        base = static_cast<i64>(file->offset);
+        break;
+    case redox::SEEK_END:
+        base = static_cast<i64>(size);
+        break;
+    default:
+        return errno_error(redox::EINVAL);
     }
     i64 target = base + delta;
     if ((delta > 0 && target < base) || target < 0)
@@ -271,7 +282,8 @@ Result sys_pipe2(usize address, usize flags, usize, usize, usize)
     TRY(validate_user_range(address, 2 * sizeof(int)));
     auto read_end = TRY(open_path("/scheme/pipe", redox::O_RDONLY | (flags & redox::O_NONBLOCK)));
     usize write_handle = TRY(read_end->scheme->dup(read_end->handle, "write", caller_of(current())));
-    auto write_end = ktl::make_ref<FileDescription>(read_end->scheme, write_handle, redox::O_WRONLY | (flags & redox::O_NONBLOCK));
+    auto write_end
+        = ktl::make_ref<FileDescription>(read_end->scheme, write_handle, redox::O_WRONLY | (flags & redox::O_NONBLOCK));
     FileTable& files = *current().files;
     usize read_fd = TRY(files.insert(read_end, flags & redox::O_CLOEXEC));
     auto write_fd = files.insert(write_end, flags & redox::O_CLOEXEC);
@@ -305,7 +317,10 @@ static Result remove_path(usize address, usize length, unsigned long flags)
 }
 
 Result sys_unlink(usize address, usize length, usize, usize, usize) { return remove_path(address, length, 0); }
-Result sys_rmdir(usize address, usize length, usize, usize, usize) { return remove_path(address, length, redox::AT_REMOVEDIR); }
+Result sys_rmdir(usize address, usize length, usize, usize, usize)
+{
+    return remove_path(address, length, redox::AT_REMOVEDIR);
+}
 
 Result sys_chmod(usize address, usize length, usize mode, usize, usize)
 {

@@ -7,8 +7,8 @@
 namespace kernel {
 // Runs one syscall for the current context; returns the value or -errno. Called by the
 // platform's syscall entry (hal/syscall_entry.h).
-long handle_syscall(unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d,
-    unsigned long e);
+long handle_syscall(
+    unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d, unsigned long e);
 } // namespace kernel
 
 namespace kernel::syscalls {

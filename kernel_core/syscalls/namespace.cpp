@@ -21,7 +21,8 @@ Result sys_setrens(usize rns, usize ens, usize, usize, usize)
     if (in_null && (r != NamespaceTable::null_namespace || e != NamespaceTable::null_namespace))
         return errno_error(redox::EPERM);
     if (self.credentials.euid != 0) {
-        auto allowed = [&](usize ns) { return ns == self.rns || ns == self.ens || ns == NamespaceTable::null_namespace; };
+        auto allowed
+            = [&](usize ns) { return ns == self.rns || ns == self.ens || ns == NamespaceTable::null_namespace; };
         if (!allowed(r) || !allowed(e))
             return errno_error(redox::EPERM);
     }

@@ -1,7 +1,7 @@
 // Process syscalls: life cycle, identity, signals, time.
+#include "../process.h"
 #include "../abi/redox/flags.h"
 #include "../hal/clock.h"
-#include "../process.h"
 #include "../scheduler.h"
 #include "../schemes/time_scheme.h"
 #include "../signals.h"
@@ -137,7 +137,8 @@ Result sys_umask(usize mask, usize, usize, usize, usize)
 
 Result sys_sigaction(usize signal, usize handler, usize old_address, usize, usize)
 {
-    if (signal == 0 || signal >= static_cast<usize>(redox::NSIG) || signal == redox::SIGKILL || signal == redox::SIGSTOP)
+    if (signal == 0 || signal >= static_cast<usize>(redox::NSIG) || signal == redox::SIGKILL
+        || signal == redox::SIGSTOP)
         return errno_error(redox::EINVAL);
     unsigned long* old = nullptr;
     if (old_address)
@@ -195,7 +196,8 @@ Result sys_clock_gettime(usize clock, usize address, usize, usize, usize)
 // already has as its real or effective id.
 static ErrorOr<void> set_pair(u32& real, u32& effective, usize new_real, usize new_effective, bool privileged)
 {
-    if ((new_real != unchanged && new_real > 0xffffffffu) || (new_effective != unchanged && new_effective > 0xffffffffu))
+    if ((new_real != unchanged && new_real > 0xffffffffu)
+        || (new_effective != unchanged && new_effective > 0xffffffffu))
         return errno_error(redox::EINVAL);
     u32 r = new_real == unchanged ? real : static_cast<u32>(new_real);
     u32 e = new_effective == unchanged ? effective : static_cast<u32>(new_effective);

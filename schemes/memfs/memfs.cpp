@@ -6,34 +6,34 @@ using namespace redox;
 
 namespace {
 
-Error err(int code) { return Error::from_errno(code); }
+    Error err(int code) { return Error::from_errno(code); }
 
-int compare_names(StringView a, StringView b)
-{
-    usize n = ktl::min(a.length(), b.length());
-    int c = n ? ktl::compare_bytes(a.chars(), b.chars(), n) : 0;
-    if (c)
-        return c;
-    if (a.length() == b.length())
-        return 0;
-    return a.length() < b.length() ? -1 : 1;
-}
+    int compare_names(StringView a, StringView b)
+    {
+        usize n = ktl::min(a.length(), b.length());
+        int c = n ? ktl::compare_bytes(a.chars(), b.chars(), n) : 0;
+        if (c)
+            return c;
+        if (a.length() == b.length())
+            return 0;
+        return a.length() < b.length() ? -1 : 1;
+    }
 
-u8 dirent_kind(const Node& node)
-{
-    if (node.is_dir())
-        return DT_DIR;
-    if (node.is_symlink())
-        return DT_LNK;
-    if (node.is_file())
-        return DT_REG;
-    return DT_UNKNOWN;
-}
+    u8 dirent_kind(const Node& node)
+    {
+        if (node.is_dir())
+            return DT_DIR;
+        if (node.is_symlink())
+            return DT_LNK;
+        if (node.is_file())
+            return DT_REG;
+        return DT_UNKNOWN;
+    }
 
-constexpr u32 R = 4;
-constexpr u32 W = 2;
-constexpr u32 X = 1;
-constexpr u32 ID_UNCHANGED = 0xFFFFFFFFu;
+    constexpr u32 R = 4;
+    constexpr u32 W = 2;
+    constexpr u32 X = 1;
+    constexpr u32 ID_UNCHANGED = 0xFFFFFFFFu;
 
 } // namespace
 
@@ -554,7 +554,8 @@ ErrorOr<usize> Memfs::getdents(u64 number, void* buffer, usize length, u64 offse
         header.kind = dirent_kind(*entry.node);
         ktl::copy_bytes(out + written, &header, name_offset);
         ktl::copy_bytes(out + written + name_offset, entry.name.c_str(), entry.name.length());
-        ktl::fill_bytes(out + written + name_offset + entry.name.length(), 0, record - name_offset - entry.name.length());
+        ktl::fill_bytes(
+            out + written + name_offset + entry.name.length(), 0, record - name_offset - entry.name.length());
         written += record;
         ++position;
     }

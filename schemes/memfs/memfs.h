@@ -88,13 +88,13 @@ struct Node {
     u32 mode { 0 }; // type bits | permission bits
     u32 uid { 0 };
     u32 gid { 0 };
-    u32 links { 0 };      // directory entries naming this node (a linked directory has 1)
+    u32 links { 0 }; // directory entries naming this node (a linked directory has 1)
     u32 open_count { 0 }; // handles on this node
-    u32 subdirs { 0 };    // directories only: child directories (st_nlink = 2 + subdirs)
+    u32 subdirs { 0 }; // directories only: child directories (st_nlink = 2 + subdirs)
     Node* parent { nullptr }; // directories only (they have one name); null for the root
     Time atime, mtime, ctime;
-    Bytes data;                // files and symlinks
-    Vector<DirEntry> entries;  // directories: sorted by name, no "." / ".."
+    Bytes data; // files and symlinks
+    Vector<DirEntry> entries; // directories: sorted by name, no "." / ".."
 
     u32 type() const { return mode & redox::MODE_TYPE; }
     bool is_dir() const { return type() == redox::MODE_DIR; }
@@ -164,9 +164,9 @@ private:
     };
     struct Lookup {
         Node* parent { nullptr }; // directory holding the last component; null for the root / ".."
-        Node* node { nullptr };   // the final node; null when the last component is absent
-        String name;              // the last component (when parent is set)
-        Vector<String> canon;     // canonical components of `parent` (or of `node` when no parent)
+        Node* node { nullptr }; // the final node; null when the last component is absent
+        String name; // the last component (when parent is set)
+        Vector<String> canon; // canonical components of `parent` (or of `node` when no parent)
         bool trailing_slash { false };
     };
 

@@ -6,42 +6,48 @@ using namespace redox;
 
 namespace {
 
-template<typename T>
-u64 encode(ErrorOr<T>& result)
-{
-    if (result.is_error())
-        return RequestHandler::encode_error(result.error().code);
-    return static_cast<u64>(result.value());
-}
-
-u64 encode(ErrorOr<void>& result)
-{
-    if (result.is_error())
-        return RequestHandler::encode_error(result.error().code);
-    return 0;
-}
-
-template<typename T>
-u64 encode(ErrorOr<T>&& result) { return encode(result); }
-u64 encode(ErrorOr<void>&& result) { return encode(result); }
-
-// A path argument: (pointer, length). False when it cannot be a valid path.
-bool path_arg(u64 pointer, u64 length, StringView& out, int& error)
-{
-    if (length >= PATH_MAX) {
-        error = ENAMETOOLONG;
-        return false;
+    template<typename T>
+    u64 encode(ErrorOr<T>& result)
+    {
+        if (result.is_error())
+            return RequestHandler::encode_error(result.error().code);
+        return static_cast<u64>(result.value());
     }
-    if (length && !pointer) {
-        error = EFAULT;
-        return false;
-    }
-    out = StringView(reinterpret_cast<const char*>(pointer), static_cast<usize>(length));
-    return true;
-}
 
-template<typename T>
-T* buffer_arg(u64 pointer) { return reinterpret_cast<T*>(pointer); }
+    u64 encode(ErrorOr<void>& result)
+    {
+        if (result.is_error())
+            return RequestHandler::encode_error(result.error().code);
+        return 0;
+    }
+
+    template<typename T>
+    u64 encode(ErrorOr<T>&& result)
+    {
+        return encode(result);
+    }
+    u64 encode(ErrorOr<void>&& result) { return encode(result); }
+
+    // A path argument: (pointer, length). False when it cannot be a valid path.
+    bool path_arg(u64 pointer, u64 length, StringView& out, int& error)
+    {
+        if (length >= PATH_MAX) {
+            error = ENAMETOOLONG;
+            return false;
+        }
+        if (length && !pointer) {
+            error = EFAULT;
+            return false;
+        }
+        out = StringView(reinterpret_cast<const char*>(pointer), static_cast<usize>(length));
+        return true;
+    }
+
+    template<typename T>
+    T* buffer_arg(u64 pointer)
+    {
+        return reinterpret_cast<T*>(pointer);
+    }
 
 } // namespace
 

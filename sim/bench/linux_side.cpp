@@ -22,143 +22,145 @@ namespace linux_side {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-double null_read(long n)
-{
-    int fd = open("/dev/null", O_RDONLY);
-    char byte;
-    auto start = Clock::now();
-    for (long i = 0; i < n; ++i)
-        if (read(fd, &byte, 1) < 0)
-            break;
-    double elapsed = seconds_since(start);
-    close(fd);
-    return elapsed * 1e9 / static_cast<double>(n);
-}
-
-double pipe_ping_pong(long n)
-{
-    int there[2], back[2];
-    if (pipe(there) || pipe(back))
-        return 0;
-    pid_t child = fork();
-    if (child == 0) {
-        close(there[1]);
-        close(back[0]);
-        char byte;
-        while (read(there[0], &byte, 1) == 1)
-            if (write(back[1], &byte, 1) != 1)
-                break;
-        _exit(0);
-    }
-    char byte = 'x';
-    auto start = Clock::now();
-    for (long i = 0; i < n; ++i) {
-        if (write(there[1], &byte, 1) != 1 || read(back[0], &byte, 1) != 1)
-            break;
-    }
-    double elapsed = seconds_since(start);
-    close(there[1]);
-    close(there[0]);
-    close(back[0]);
-    close(back[1]);
-    waitpid(child, nullptr, 0);
-    return elapsed * 1e9 / static_cast<double>(n);
-}
-
-double pipe_throughput(long chunks)
-{
-    int fds[2];
-    if (pipe(fds))
-        return 0;
-    pid_t child = fork();
-    if (child == 0) {
-        close(fds[1]);
-        std::vector<char> buffer(64 * 1024);
-        while (read(fds[0], buffer.data(), buffer.size()) > 0) {
-        }
-        _exit(0);
-    }
-    close(fds[0]);
-    std::vector<char> chunk(64 * 1024, 'x');
-    auto start = Clock::now();
-    for (long i = 0; i < chunks; ++i) {
-        std::size_t done = 0;
-        while (done < chunk.size()) {
-            ssize_t w = write(fds[1], chunk.data() + done, chunk.size() - done);
-            if (w <= 0)
-                break;
-            done += static_cast<std::size_t>(w);
-        }
-    }
-    close(fds[1]);
-    waitpid(child, nullptr, 0);
-    return static_cast<double>(chunks) * 65536.0 / seconds_since(start);
-}
-
-double spawn_true(long n)
-{
-    char* argv[] = { const_cast<char*>("true"), nullptr };
-    auto start = Clock::now();
-    for (long i = 0; i < n; ++i) {
-        pid_t pid;
-        if (posix_spawn(&pid, "/bin/true", nullptr, nullptr, argv, environ) != 0)
-            return 0;
-        waitpid(pid, nullptr, 0);
-    }
-    return seconds_since(start) * 1e9 / static_cast<double>(n);
-}
-
-double yield_ping_pong(long n)
-{
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(0, &one);
-    std::atomic<bool> go { false };
-    auto body = [&] {
-        pthread_setaffinity_np(pthread_self(), sizeof one, &one);
-        while (!go)
-            sched_yield();
-        for (long i = 0; i < n; ++i)
-            sched_yield();
-    };
-    std::thread a(body), b(body);
-    auto start = Clock::now();
-    go = true;
-    a.join();
-    b.join();
-    return seconds_since(start) * 1e9 / static_cast<double>(2 * n);
-}
-
-double idle_threads(int count)
-{
-    std::mutex mutex;
-    std::condition_variable release;
-    bool done = false;
-    std::atomic<int> waiting { 0 };
-    std::size_t before = resident_bytes();
-    std::vector<std::thread> threads;
-    for (int i = 0; i < count; ++i) {
-        threads.emplace_back([&] {
-            std::unique_lock lock(mutex);
-            ++waiting;
-            release.wait(lock, [&] { return done; });
-        });
-    }
-    while (waiting < count)
-        std::this_thread::yield();
-    std::size_t after = resident_bytes();
+    using Clock = std::chrono::steady_clock;
+    double seconds_since(Clock::time_point start)
     {
-        std::lock_guard lock(mutex);
-        done = true;
+        return std::chrono::duration<double>(Clock::now() - start).count();
     }
-    release.notify_all();
-    for (auto& t : threads)
-        t.join();
-    return static_cast<double>(after - before) / count;
-}
+
+    double null_read(long n)
+    {
+        int fd = open("/dev/null", O_RDONLY);
+        char byte;
+        auto start = Clock::now();
+        for (long i = 0; i < n; ++i)
+            if (read(fd, &byte, 1) < 0)
+                break;
+        double elapsed = seconds_since(start);
+        close(fd);
+        return elapsed * 1e9 / static_cast<double>(n);
+    }
+
+    double pipe_ping_pong(long n)
+    {
+        int there[2], back[2];
+        if (pipe(there) || pipe(back))
+            return 0;
+        pid_t child = fork();
+        if (child == 0) {
+            close(there[1]);
+            close(back[0]);
+            char byte;
+            while (read(there[0], &byte, 1) == 1)
+                if (write(back[1], &byte, 1) != 1)
+                    break;
+            _exit(0);
+        }
+        char byte = 'x';
+        auto start = Clock::now();
+        for (long i = 0; i < n; ++i) {
+            if (write(there[1], &byte, 1) != 1 || read(back[0], &byte, 1) != 1)
+                break;
+        }
+        double elapsed = seconds_since(start);
+        close(there[1]);
+        close(there[0]);
+        close(back[0]);
+        close(back[1]);
+        waitpid(child, nullptr, 0);
+        return elapsed * 1e9 / static_cast<double>(n);
+    }
+
+    double pipe_throughput(long chunks)
+    {
+        int fds[2];
+        if (pipe(fds))
+            return 0;
+        pid_t child = fork();
+        if (child == 0) {
+            close(fds[1]);
+            std::vector<char> buffer(64 * 1024);
+            while (read(fds[0], buffer.data(), buffer.size()) > 0) {}
+            _exit(0);
+        }
+        close(fds[0]);
+        std::vector<char> chunk(64 * 1024, 'x');
+        auto start = Clock::now();
+        for (long i = 0; i < chunks; ++i) {
+            std::size_t done = 0;
+            while (done < chunk.size()) {
+                ssize_t w = write(fds[1], chunk.data() + done, chunk.size() - done);
+                if (w <= 0)
+                    break;
+                done += static_cast<std::size_t>(w);
+            }
+        }
+        close(fds[1]);
+        waitpid(child, nullptr, 0);
+        return static_cast<double>(chunks) * 65536.0 / seconds_since(start);
+    }
+
+    double spawn_true(long n)
+    {
+        char* argv[] = { const_cast<char*>("true"), nullptr };
+        auto start = Clock::now();
+        for (long i = 0; i < n; ++i) {
+            pid_t pid;
+            if (posix_spawn(&pid, "/bin/true", nullptr, nullptr, argv, environ) != 0)
+                return 0;
+            waitpid(pid, nullptr, 0);
+        }
+        return seconds_since(start) * 1e9 / static_cast<double>(n);
+    }
+
+    double yield_ping_pong(long n)
+    {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(0, &one);
+        std::atomic<bool> go { false };
+        auto body = [&] {
+            pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+            while (!go)
+                sched_yield();
+            for (long i = 0; i < n; ++i)
+                sched_yield();
+        };
+        std::thread a(body), b(body);
+        auto start = Clock::now();
+        go = true;
+        a.join();
+        b.join();
+        return seconds_since(start) * 1e9 / static_cast<double>(2 * n);
+    }
+
+    double idle_threads(int count)
+    {
+        std::mutex mutex;
+        std::condition_variable release;
+        bool done = false;
+        std::atomic<int> waiting { 0 };
+        std::size_t before = resident_bytes();
+        std::vector<std::thread> threads;
+        for (int i = 0; i < count; ++i) {
+            threads.emplace_back([&] {
+                std::unique_lock lock(mutex);
+                ++waiting;
+                release.wait(lock, [&] { return done; });
+            });
+        }
+        while (waiting < count)
+            std::this_thread::yield();
+        std::size_t after = resident_bytes();
+        {
+            std::lock_guard lock(mutex);
+            done = true;
+        }
+        release.notify_all();
+        for (auto& t : threads)
+            t.join();
+        return static_cast<double>(after - before) / count;
+    }
 
 } // namespace
 

@@ -17,7 +17,9 @@
 #include <string>
 #include <vector>
 
+// After the host headers, before the Redox ABI ones (they reuse errno and flag names).
 #include "../../kernel_core/abi/redox/undef_host_macros.h"
+
 #include "../../apps/bench/echo_scheme.h"
 #include "redox/io.h"
 #include "redox/program.h"
@@ -99,8 +101,7 @@ int pipe_reader(void* argument)
     auto* job = static_cast<PipeJob*>(argument);
     sys::close(job->write_fd); // or the reader would never see the end
     std::vector<char> buffer(64 * 1024);
-    while (sys::read(job->read_fd, buffer.data(), buffer.size()) > 0) {
-    }
+    while (sys::read(job->read_fd, buffer.data(), buffer.size()) > 0) {}
     return 0;
 }
 
@@ -212,11 +213,14 @@ void redox_idle_contexts()
 int start_file_system()
 {
     SpawnJob job { "/scheme/initfs/bin/filed" };
-    long pid = sys::clone(0, [](void* j) -> int {
-        const char* a[] = { "filed", nullptr };
-        const char* e[] = { nullptr };
-        return static_cast<int>(sys::execve(static_cast<SpawnJob*>(j)->path, a, e));
-    }, &job);
+    long pid = sys::clone(
+        0,
+        [](void* j) -> int {
+            const char* a[] = { "filed", nullptr };
+            const char* e[] = { nullptr };
+            return static_cast<int>(sys::execve(static_cast<SpawnJob*>(j)->path, a, e));
+        },
+        &job);
     if (pid < 0)
         return 1;
     for (int i = 0; i < 10000; ++i) {
@@ -304,11 +308,14 @@ int main(int argc, char** argv)
 
     std::vector<Row> rows = {
         { "read 1 byte from null", "ns/op", s_redox.null_read_ns, linux_results.null_read_ns, false, "10x" },
-        { "userspace scheme round trip vs pipe ping-pong", "ns/op", s_redox.scheme_round_trip_ns, linux_results.pipe_ping_pong_ns, false, "50x" },
-        { "pipe throughput, 64 KiB writes", "MiB/s", s_redox.pipe_bytes_per_s / 1048576.0, linux_results.pipe_bytes_per_s / 1048576.0, true, "2x" },
+        { "userspace scheme round trip vs pipe ping-pong", "ns/op", s_redox.scheme_round_trip_ns,
+            linux_results.pipe_ping_pong_ns, false, "50x" },
+        { "pipe throughput, 64 KiB writes", "MiB/s", s_redox.pipe_bytes_per_s / 1048576.0,
+            linux_results.pipe_bytes_per_s / 1048576.0, true, "2x" },
         { "spawn + exit + waitpid (/bin/true)", "ns/op", s_redox.spawn_ns, linux_results.spawn_ns, false, "100x" },
         { "yield ping-pong, one CPU", "ns/switch", s_redox.yield_ns, linux_results.yield_ns, false, "" },
-        { "memory per idle context vs idle thread", "bytes", s_redox.idle_context_bytes, linux_results.idle_thread_bytes, false, "" },
+        { "memory per idle context vs idle thread", "bytes", s_redox.idle_context_bytes,
+            linux_results.idle_thread_bytes, false, "" },
     };
     double total_for_100k = s_redox.idle_context_bytes * 100'000.0;
     if (json) {
@@ -316,8 +323,10 @@ int main(int argc, char** argv)
         for (std::size_t i = 0; i < rows.size(); ++i) {
             const Row& r = rows[i];
             double ratio = r.higher_is_better ? r.redox / r.linux_value : r.linux_value / r.redox;
-            std::printf("    {\"name\": \"%s\", \"unit\": \"%s\", \"redox\": %.3f, \"linux\": %.3f, \"speedup\": %.3f, \"target\": \"%s\"}%s\n",
-                r.name.c_str(), r.unit.c_str(), r.redox, r.linux_value, ratio, r.target.c_str(), i + 1 < rows.size() ? "," : "");
+            std::printf("    {\"name\": \"%s\", \"unit\": \"%s\", \"redox\": %.3f, \"linux\": %.3f, \"speedup\": %.3f, "
+                        "\"target\": \"%s\"}%s\n",
+                r.name.c_str(), r.unit.c_str(), r.redox, r.linux_value, ratio, r.target.c_str(),
+                i + 1 < rows.size() ? "," : "");
         }
         std::printf("  ],\n  \"idle_contexts\": %ld,\n  \"bytes_for_100k_contexts\": %.0f,\n  \"fits_2GiB\": %s\n}\n",
             s_redox.idle_contexts, total_for_100k, total_for_100k < 2.0 * 1024 * 1024 * 1024 ? "true" : "false");
@@ -327,8 +336,8 @@ int main(int argc, char** argv)
     std::printf("%-48s %-10s %14s %14s %10s %8s\n", "benchmark", "unit", "redox-sim", "linux", "speedup", "target");
     for (const Row& r : rows) {
         double ratio = r.higher_is_better ? r.redox / r.linux_value : r.linux_value / r.redox;
-        std::printf("%-48s %-10s %14.1f %14.1f %9.2fx %8s\n", r.name.c_str(), r.unit.c_str(), r.redox, r.linux_value, ratio,
-            r.target.c_str());
+        std::printf("%-48s %-10s %14.1f %14.1f %9.2fx %8s\n", r.name.c_str(), r.unit.c_str(), r.redox, r.linux_value,
+            ratio, r.target.c_str());
     }
     std::printf("\n%ld idle contexts measured; 100,000 would take %.1f MiB (limit 2048 MiB)\n", s_redox.idle_contexts,
         total_for_100k / 1048576.0);

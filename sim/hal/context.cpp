@@ -101,34 +101,34 @@ struct Context {
 };
 
 namespace {
-Context* s_switching_from = nullptr;
+    Context* s_switching_from = nullptr;
 
-void asan_before_switch([[maybe_unused]] Context* from, [[maybe_unused]] Context* to)
-{
-    s_switching_from = from;
+    void asan_before_switch([[maybe_unused]] Context* from, [[maybe_unused]] Context* to)
+    {
+        s_switching_from = from;
 #if SIM_ASAN
-    __sanitizer_start_switch_fiber(&from->fake_stack, to->asan_bottom, to->asan_size);
+        __sanitizer_start_switch_fiber(&from->fake_stack, to->asan_bottom, to->asan_size);
 #endif
-}
-
-void asan_after_switch([[maybe_unused]] Context* self)
-{
-#if SIM_ASAN
-    const void* bottom = nullptr;
-    std::size_t size = 0;
-    __sanitizer_finish_switch_fiber(self ? self->fake_stack : nullptr, &bottom, &size);
-    if (s_switching_from && !s_switching_from->stack_bottom) {
-        s_switching_from->asan_bottom = bottom;
-        s_switching_from->asan_size = size;
     }
-#endif
-}
 
-void check_canary(Context* context)
-{
-    if (context->stack_bottom && *static_cast<std::uint64_t*>(context->stack_bottom) != canary)
-        hal::panic("stack overflow in a context (its 256 KiB stack was exceeded)");
-}
+    void asan_after_switch([[maybe_unused]] Context* self)
+    {
+#if SIM_ASAN
+        const void* bottom = nullptr;
+        std::size_t size = 0;
+        __sanitizer_finish_switch_fiber(self ? self->fake_stack : nullptr, &bottom, &size);
+        if (s_switching_from && !s_switching_from->stack_bottom) {
+            s_switching_from->asan_bottom = bottom;
+            s_switching_from->asan_size = size;
+        }
+#endif
+    }
+
+    void check_canary(Context* context)
+    {
+        if (context->stack_bottom && *static_cast<std::uint64_t*>(context->stack_bottom) != canary)
+            hal::panic("stack overflow in a context (its 256 KiB stack was exceeded)");
+    }
 } // namespace
 
 Context* context_boot()
@@ -152,8 +152,8 @@ Context* context_create(ContextEntry entry, void* argument)
     context->asan_bottom = context->stack_bottom;
     context->asan_size = stack_size;
 #endif
-    context->fiber = ctx::fiber(std::allocator_arg, PoolSlotAllocator { context->stack_bottom },
-        [context](ctx::fiber&&) -> ctx::fiber {
+    context->fiber = ctx::fiber(
+        std::allocator_arg, PoolSlotAllocator { context->stack_bottom }, [context](ctx::fiber&&) -> ctx::fiber {
             asan_after_switch(nullptr);
             context->entry(context->argument);
             hal::panic("a context entry returned");

@@ -1,7 +1,7 @@
 // hal/platform.h, hal/entropy.h for the simulator: spdlog loggers per subsystem,
 // panics with a host backtrace, getrandom for entropy.
-#include "../../kernel_core/hal/entropy.h"
 #include "../../kernel_core/hal/platform.h"
+#include "../../kernel_core/hal/entropy.h"
 
 #include "sim_state.h"
 
@@ -45,11 +45,21 @@ void log(LogLevel level, const char* subsystem, const char* message)
         spdlog::register_logger(logger);
     }
     switch (level) {
-    case LogLevel::Trace: logger->trace("{}", message); break;
-    case LogLevel::Debug: logger->debug("{}", message); break;
-    case LogLevel::Info: logger->info("{}", message); break;
-    case LogLevel::Warn: logger->warn("{}", message); break;
-    case LogLevel::Error: logger->error("{}", message); break;
+    case LogLevel::Trace:
+        logger->trace("{}", message);
+        break;
+    case LogLevel::Debug:
+        logger->debug("{}", message);
+        break;
+    case LogLevel::Info:
+        logger->info("{}", message);
+        break;
+    case LogLevel::Warn:
+        logger->warn("{}", message);
+        break;
+    case LogLevel::Error:
+        logger->error("{}", message);
+        break;
     }
 }
 

@@ -4,8 +4,8 @@
 
 #include "../../kernel_core/syscalls/handlers.h"
 
-extern "C" long redox_syscall(unsigned long number, unsigned long a, unsigned long b, unsigned long c,
-    unsigned long d, unsigned long e)
+extern "C" long redox_syscall(
+    unsigned long number, unsigned long a, unsigned long b, unsigned long c, unsigned long d, unsigned long e)
 {
     return kernel::handle_syscall(number, a, b, c, d, e);
 }

@@ -9,32 +9,32 @@
 namespace harness {
 
 namespace {
-// The test binary runs one kernel at a time; its body is handed to pid 1 through here.
-std::function<int()>* s_body = nullptr;
-bool s_start_file_system = false;
-long s_file_system_pid = 0;
-// Bodies handed to spawned contexts: a context that dies by a signal or execs never returns
-// to free its own, so the harness frees them all when the kernel is gone.
-std::vector<std::function<int()>*>* s_spawned_bodies = nullptr;
+    // The test binary runs one kernel at a time; its body is handed to pid 1 through here.
+    std::function<int()>* s_body = nullptr;
+    bool s_start_file_system = false;
+    long s_file_system_pid = 0;
+    // Bodies handed to spawned contexts: a context that dies by a signal or execs never returns
+    // to free its own, so the harness frees them all when the kernel is gone.
+    std::vector<std::function<int()>*>* s_spawned_bodies = nullptr;
 
-int start_file_system()
-{
-    long pid = s_file_system_pid = spawn([] {
-        const char* argv[] = { "filed", nullptr };
-        const char* envp[] = { nullptr };
-        return static_cast<int>(sys::execve("/scheme/initfs/bin/filed", argv, envp));
-    });
-    for (int i = 0; i < 1000; ++i) {
-        long fd = sys::open("/", redox::O_STAT | redox::O_RDONLY);
-        if (fd >= 0) {
-            sys::close(static_cast<int>(fd));
-            return 0;
+    int start_file_system()
+    {
+        long pid = s_file_system_pid = spawn([] {
+            const char* argv[] = { "filed", nullptr };
+            const char* envp[] = { nullptr };
+            return static_cast<int>(sys::execve("/scheme/initfs/bin/filed", argv, envp));
+        });
+        for (int i = 0; i < 1000; ++i) {
+            long fd = sys::open("/", redox::O_STAT | redox::O_RDONLY);
+            if (fd >= 0) {
+                sys::close(static_cast<int>(fd));
+                return 0;
+            }
+            sys::yield();
         }
-        sys::yield();
+        (void)pid;
+        return -1;
     }
-    (void)pid;
-    return -1;
-}
 
 } // namespace
 
@@ -53,11 +53,11 @@ int test_init_main(int, char**, char**)
 }
 
 namespace {
-int clone_entry(void* argument)
-{
-    auto* body = static_cast<std::function<int()>*>(argument);
-    return (*body)();
-}
+    int clone_entry(void* argument)
+    {
+        auto* body = static_cast<std::function<int()>*>(argument);
+        return (*body)();
+    }
 } // namespace
 
 Run boot(std::function<int()> body, Options options)

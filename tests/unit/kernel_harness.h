@@ -12,7 +12,7 @@
 namespace harness {
 
 struct Run {
-    int status;          // init's exit status (the body's return value)
+    int status; // init's exit status (the body's return value)
     std::string console; // everything written to the console
 };
 

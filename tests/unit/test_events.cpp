@@ -66,8 +66,7 @@ TEST_CASE("every write end of a pipe hears that it became writable again")
         CHECK(extra >= 0);
         sys::close(extra); // must not leave notifications pointing at it
         char chunk[4096] = {};
-        while (sys::write(fds[1], chunk, sizeof chunk) > 0) {
-        } // fill the pipe
+        while (sys::write(fds[1], chunk, sizeof chunk) > 0) {} // fill the pipe
         int queue = static_cast<int>(sys::open("/scheme/event", redox::O_RDWR | redox::O_NONBLOCK));
         CHECK(watch(queue, fds[1], redox::EVENT_WRITE, 5) == sizeof(redox::Event));
         redox::Event events[4];

@@ -219,8 +219,10 @@ TEST_CASE("fcntl: F_DUPFD, F_GETFD/F_SETFD, F_GETFL/F_SETFL")
         CHECK(sys::pipe2(fds, redox::O_CLOEXEC) == 0);
         CHECK(sys::fcntl(fds[0], redox::F_GETFD, 0) == redox::FD_CLOEXEC);
         CHECK(sys::fcntl(fds[1], redox::F_GETFD, 0) == redox::FD_CLOEXEC);
-        CHECK((sys::fcntl(fds[0], redox::F_GETFL, 0) & static_cast<long>(redox::O_ACCMODE)) == static_cast<long>(redox::O_RDONLY));
-        CHECK((sys::fcntl(fds[1], redox::F_GETFL, 0) & static_cast<long>(redox::O_ACCMODE)) == static_cast<long>(redox::O_WRONLY));
+        CHECK((sys::fcntl(fds[0], redox::F_GETFL, 0) & static_cast<long>(redox::O_ACCMODE))
+            == static_cast<long>(redox::O_RDONLY));
+        CHECK((sys::fcntl(fds[1], redox::F_GETFL, 0) & static_cast<long>(redox::O_ACCMODE))
+            == static_cast<long>(redox::O_WRONLY));
         CHECK((sys::fcntl(fds[0], redox::F_GETFL, 0) & static_cast<long>(redox::O_NONBLOCK)) == 0);
         char c;
         CHECK(sys::fcntl(fds[0], redox::F_SETFL, redox::O_NONBLOCK) == 0);
@@ -228,7 +230,8 @@ TEST_CASE("fcntl: F_DUPFD, F_GETFD/F_SETFD, F_GETFL/F_SETFL")
         CHECK(sys::read(fds[0], &c, 1) == -redox::EAGAIN);
         // F_SETFL can not change the access mode.
         CHECK(sys::fcntl(fds[0], redox::F_SETFL, redox::O_RDWR | redox::O_NONBLOCK) == 0);
-        CHECK((sys::fcntl(fds[0], redox::F_GETFL, 0) & static_cast<long>(redox::O_ACCMODE)) == static_cast<long>(redox::O_RDONLY));
+        CHECK((sys::fcntl(fds[0], redox::F_GETFL, 0) & static_cast<long>(redox::O_ACCMODE))
+            == static_cast<long>(redox::O_RDONLY));
         CHECK(sys::write(fds[0], "x", 1) == -redox::EBADF);
         // O_NONBLOCK is a description flag: a dup sees it.
         int read_copy = static_cast<int>(sys::dup(fds[0]));
@@ -405,7 +408,9 @@ TEST_CASE("a process clone copies the fd table; a thread clone shares it")
         CHECK(harness::wait_status(vm_only) == 0);
         CHECK(sys::read(null, &c, 1) == 1);
         // Unknown clone flags.
-        CHECK(sys::clone(0x1, [](void*) { return 0; }, nullptr) == -redox::EINVAL);
+        CHECK(sys::clone(
+                  0x1, [](void*) { return 0; }, nullptr)
+            == -redox::EINVAL);
         CHECK(sys::call(redox::SYS_clone, 0, 0, 0) == -redox::EFAULT);
         return 0;
     });

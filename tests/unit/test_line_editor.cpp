@@ -48,13 +48,19 @@ TEST_CASE("line editor: typing at the end echoes the characters")
 TEST_CASE("line editor: cursor moves and inserts in the middle")
 {
     CHECK(edit("ech\x1b[D\x1b[Do\r") == "eoch");
-    CHECK(edit("world\x01hello \r") == "hello world");            // Ctrl-A
-    CHECK(edit("bc\x1b[Ha\x05" "d\r") == "abcd");                // Home, Ctrl-E
-    CHECK(edit("bc\x1b[1~a\x1b[4~d\r") == "abcd");                // ESC [ 1 ~, ESC [ 4 ~
-    CHECK(edit("bc\x1bOHa\x1bOFd\r") == "abcd");                  // SS3 Home/End
-    CHECK(edit("ac\x1b[Db\x1b[C\x1b[Cd\r") == "abcd");            // Right stops at the end
-    CHECK(edit("x\x1b[D\x1b[D\x1b[Dy\r") == "yx");                // Left stops at the start
-    CHECK(edit("one two\x1b" "b\x1b" "bX\x1b" "fY\r") == "XoneY two"); // Alt-B, Alt-F
+    CHECK(edit("world\x01hello \r") == "hello world"); // Ctrl-A
+    CHECK(edit("bc\x1b[Ha\x05"
+               "d\r")
+        == "abcd"); // Home, Ctrl-E
+    CHECK(edit("bc\x1b[1~a\x1b[4~d\r") == "abcd"); // ESC [ 1 ~, ESC [ 4 ~
+    CHECK(edit("bc\x1bOHa\x1bOFd\r") == "abcd"); // SS3 Home/End
+    CHECK(edit("ac\x1b[Db\x1b[C\x1b[Cd\r") == "abcd"); // Right stops at the end
+    CHECK(edit("x\x1b[D\x1b[D\x1b[Dy\r") == "yx"); // Left stops at the start
+    CHECK(edit("one two\x1b"
+               "b\x1b"
+               "bX\x1b"
+               "fY\r")
+        == "XoneY two"); // Alt-B, Alt-F
 }
 
 TEST_CASE("line editor: the redraw puts the cursor back")
@@ -71,18 +77,22 @@ TEST_CASE("line editor: the redraw puts the cursor back")
 
 TEST_CASE("line editor: deleting")
 {
-    CHECK(edit("abX\x7f" "c\r") == "abc");                        // Backspace
-    CHECK(edit("aXbc\x01\x1b[C\x1b[3~\r") == "abc");              // Delete
-    CHECK(edit("aXbc\x01\x1b[C\x04\r") == "abc");                 // Ctrl-D on a non-empty line
-    CHECK(edit("junk here\x15ok\r") == "ok");                     // Ctrl-U
-    CHECK(edit("keep tail\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x0b\r") == "keep");  // Ctrl-K
+    CHECK(edit("abX\x7f"
+               "c\r")
+        == "abc"); // Backspace
+    CHECK(edit("aXbc\x01\x1b[C\x1b[3~\r") == "abc"); // Delete
+    CHECK(edit("aXbc\x01\x1b[C\x04\r") == "abc"); // Ctrl-D on a non-empty line
+    CHECK(edit("junk here\x15ok\r") == "ok"); // Ctrl-U
+    CHECK(edit("keep tail\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x0b\r") == "keep"); // Ctrl-K
     CHECK(edit("echo one two  \x17three\r") == "echo one three"); // Ctrl-W
-    CHECK(edit("\x7f\x1b[3~x\r") == "x");                         // nothing to delete
+    CHECK(edit("\x7f\x1b[3~x\r") == "x"); // nothing to delete
 }
 
 TEST_CASE("line editor: UTF-8 characters move as one")
 {
-    CHECK(edit("h\xc3\xa9llo\x1b[D\x1b[D\x1b[D\x7f" "e\r") == "hello");
+    CHECK(edit("h\xc3\xa9llo\x1b[D\x1b[D\x1b[D\x7f"
+               "e\r")
+        == "hello");
     CHECK(edit("\xc3\xa9\x1b[Dx\r") == "x\xc3\xa9");
 }
 
@@ -150,7 +160,10 @@ TEST_CASE("line editor: asks the terminal's width and redraws wrapped lines")
     LineEditor editor("$ ", history);
     String screen;
     editor.start(screen, true);
-    CHECK(screen == "$ \x1b" "7\x1b[999C\x1b[6n\x1b" "8");
+    CHECK(screen
+        == "$ \x1b"
+           "7\x1b[999C\x1b[6n\x1b"
+           "8");
     Typed typed = type(editor, "\x1b[24;10R"); // the answer: 10 columns
     CHECK(typed.screen == "");
     CHECK(editor.columns() == 10);

@@ -402,9 +402,9 @@ TEST_CASE("memfs: symlinks")
         REQUIRE(f.fs.write(l, target.chars(), target.length(), 0).value() == target.length());
         REQUIRE(!f.fs.close(l).is_error());
     };
-    make_link("usr/lib/rel", "real");     // relative to the link's directory
-    make_link("abs", "/usr/lib/real");    // absolute: from the scheme root
-    make_link("lib", "usr/lib");          // a directory link
+    make_link("usr/lib/rel", "real"); // relative to the link's directory
+    make_link("abs", "/usr/lib/real"); // absolute: from the scheme root
+    make_link("lib", "usr/lib"); // a directory link
     make_link("up", "../usr/./lib/real"); // ".." in a target
     make_link("dangling", "tmp/newfile");
 
@@ -820,7 +820,8 @@ TEST_CASE("memfs: request handler")
 
     // getdents through the handler
     const char* home = "home/user";
-    u64 d = handler.execute(request(OP_OPENAT, 1, ROOT_HANDLE, addr(home), strlen(home), O_DIRECTORY | O_RDONLY, 0, USER));
+    u64 d = handler.execute(
+        request(OP_OPENAT, 1, ROOT_HANDLE, addr(home), strlen(home), O_DIRECTORY | O_RDONLY, 0, USER));
     REQUIRE(d < 4096);
     alignas(8) u8 dents[128];
     u64 n = handler.execute(request(OP_GETDENTS, 1, d, addr(dents), sizeof dents, 0));
@@ -915,7 +916,8 @@ TEST_CASE("memfs: random operations never crash or leak")
                 ++successes[op];
             break;
         case 8:
-            if (!fs.unlinkat(next(4) ? ROOT_HANDLE : h, random_path(path, sizeof path), next(2) ? AT_REMOVEDIR : 0, cred)
+            if (!fs.unlinkat(
+                       next(4) ? ROOT_HANDLE : h, random_path(path, sizeof path), next(2) ? AT_REMOVEDIR : 0, cred)
                      .is_error())
                 ++successes[op];
             break;

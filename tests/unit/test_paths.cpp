@@ -87,7 +87,7 @@ TEST_CASE("canonicalize_path limits component and path lengths")
     CHECK(canon("/", "/" + name255) == "/" + name255);
     CHECK(canon("/", "/" + name256) == errno_text(redox::ENAMETOOLONG));
     CHECK(canon("/", "/a/" + name256 + "/..") == errno_text(redox::ENAMETOOLONG));
-    CHECK(canon("/" , name256) == errno_text(redox::ENAMETOOLONG));
+    CHECK(canon("/", name256) == errno_text(redox::ENAMETOOLONG));
 
     // 16 components of 255 bytes plus slashes: 4096 bytes exactly is allowed.
     std::string exact;
@@ -312,7 +312,8 @@ TEST_CASE("openat resolves relative paths against a directory fd")
             // A relative path needs a directory.
             CHECK(sys::openat(static_cast<int>(b), "x", redox::O_RDONLY) == -redox::ENOTDIR);
             sys::close(static_cast<int>(b));
-            CHECK(sys::call(redox::SYS_openat, static_cast<unsigned long>(dir), 0, 4, redox::O_RDONLY) == -redox::EFAULT);
+            CHECK(
+                sys::call(redox::SYS_openat, static_cast<unsigned long>(dir), 0, 4, redox::O_RDONLY) == -redox::EFAULT);
             sys::close(static_cast<int>(dir));
             sys::close(static_cast<int>(sysdir));
             return 0;

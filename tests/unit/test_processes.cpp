@@ -299,7 +299,8 @@ TEST_CASE("sigaction: handlers run, SIG_IGN ignores, SIGKILL and SIGSTOP can not
             CHECK(sys::sigaction(0, redox::SIG_IGN, nullptr) == -redox::EINVAL);
             CHECK(sys::sigaction(32, redox::SIG_IGN, nullptr) == -redox::EINVAL);
             CHECK(sys::sigaction(redox::SIGTERM, 100, nullptr) == -redox::EFAULT); // handler in page 0
-            CHECK(sys::sigaction(redox::SIGTERM, redox::SIG_IGN, reinterpret_cast<unsigned long*>(8)) == -redox::EFAULT);
+            CHECK(
+                sys::sigaction(redox::SIGTERM, redox::SIG_IGN, reinterpret_cast<unsigned long*>(8)) == -redox::EFAULT);
             CHECK(sys::sigaction(redox::SIGTERM, redox::SIG_IGN, nullptr) == 0);
             CHECK(sys::kill(sys::getpid(), redox::SIGTERM) == 0);
             // Still alive; SIGKILL is not ignorable.
@@ -518,7 +519,8 @@ TEST_CASE("exec: permission, format and script errors; arguments; close-on-exec"
             // The parent's own fds are untouched.
             CHECK(sys::write(cloexec, "x", 1) == 1);
             // Bad argv pointers.
-            long bad = spawn([] { return static_cast<int>(-sys::call(redox::SYS_execve, sys::ptr("/tmp/userexec"), 13, 8, 0)); });
+            long bad = spawn(
+                [] { return static_cast<int>(-sys::call(redox::SYS_execve, sys::ptr("/tmp/userexec"), 13, 8, 0)); });
             CHECK(harness::wait_status(bad) == (redox::EFAULT << 8));
             return 0;
         },

@@ -117,7 +117,7 @@ TEST_CASE("lexer: comments, digits that are not io numbers, line continuation")
     Vector<Token> tokens;
     REQUIRE(tokenize("echo 2 > f a#b", tokens) == LexStatus::Ok);
     CHECK(tokens[1].type == TokenType::Word); // "2 >" has a blank: not an io number
-    CHECK(tokens[4].text == "a#b");           // # inside a word is not a comment
+    CHECK(tokens[4].text == "a#b"); // # inside a word is not a comment
     tokens.clear();
     REQUIRE(tokenize("echo a\\\nb", tokens) == LexStatus::Ok);
     CHECK(tokens[1].text == "ab");
@@ -367,7 +367,7 @@ TEST_CASE("expand: pathname expansion in one directory level")
     CHECK(fields[0] == "/scheme/c.log");
     CHECK(context.listed_path == "/scheme/");
 
-    CHECK(expand(".*", context).size() == 1);         // dot files only with a leading dot
+    CHECK(expand(".*", context).size() == 1); // dot files only with a leading dot
     CHECK(expand_one("*.none", context) == "*.none"); // no match: the pattern stays
     CHECK(expand_one("'*'.txt", context) == "*.txt"); // quoted: no globbing
     CHECK(expand_one("\\*.txt", context) == "*.txt");
@@ -392,7 +392,9 @@ TEST_CASE("parser: subshells")
 
     auto nested = parse_ok("((echo a) | cat) &");
     CHECK(nested.list.items[0].background);
-    CHECK(nested.list.items[0].and_or.pipelines[0].commands[0].subshell->list.items[0].and_or.pipelines[0].commands.size() == 2);
+    CHECK(
+        nested.list.items[0].and_or.pipelines[0].commands[0].subshell->list.items[0].and_or.pipelines[0].commands.size()
+        == 2);
 
     CHECK(parse("(echo a").status == ParseStatus::Incomplete);
     CHECK(parse("(echo a\n").status == ParseStatus::Incomplete);

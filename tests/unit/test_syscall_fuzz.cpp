@@ -36,10 +36,11 @@ unsigned pointer_args(const std::string& name)
         const char* name;
         unsigned mask;
     };
-    static const Entry table[] = { { "open", 1 }, { "openat", 2 }, { "link", 1 | 4 }, { "unlink", 1 }, { "rmdir", 1 },
-        { "chmod", 1 }, { "chdir", 1 }, { "read", 2 }, { "write", 2 }, { "fstat", 2 }, { "fstatvfs", 2 }, { "frename", 2 },
-        { "dup", 2 }, { "dup2", 4 }, { "getdents", 2 }, { "fpath", 2 }, { "futimens", 2 }, { "pipe2", 1 }, { "waitpid", 2 },
-        { "getcwd", 1 }, { "clock_gettime", 2 }, { "nanosleep", 1 | 2 }, { "mkns", 1 } };
+    static const Entry table[]
+        = { { "open", 1 }, { "openat", 2 }, { "link", 1 | 4 }, { "unlink", 1 }, { "rmdir", 1 }, { "chmod", 1 },
+              { "chdir", 1 }, { "read", 2 }, { "write", 2 }, { "fstat", 2 }, { "fstatvfs", 2 }, { "frename", 2 },
+              { "dup", 2 }, { "dup2", 4 }, { "getdents", 2 }, { "fpath", 2 }, { "futimens", 2 }, { "pipe2", 1 },
+              { "waitpid", 2 }, { "getcwd", 1 }, { "clock_gettime", 2 }, { "nanosleep", 1 | 2 }, { "mkns", 1 } };
     for (const Entry& entry : table)
         if (name == entry.name)
             return entry.mask;
@@ -114,13 +115,15 @@ TEST_CASE("every pointer argument is checked: the first page and kernel-half ran
             CHECK(sys::call(redox::SYS_read, static_cast<unsigned long>(null), bad, 4) == -EFAULT);
             CHECK(sys::call(redox::SYS_write, static_cast<unsigned long>(null), bad, 4) == -EFAULT);
             CHECK(sys::call(redox::SYS_fstat, static_cast<unsigned long>(null), bad, sizeof(redox::Stat)) == -EFAULT);
-            CHECK(sys::call(redox::SYS_fstatvfs, static_cast<unsigned long>(null), bad, sizeof(redox::StatVfs)) == -EFAULT);
+            CHECK(sys::call(redox::SYS_fstatvfs, static_cast<unsigned long>(null), bad, sizeof(redox::StatVfs))
+                == -EFAULT);
             CHECK(sys::call(redox::SYS_frename, static_cast<unsigned long>(null), bad, 4) == -EFAULT);
             CHECK(sys::call(redox::SYS_dup, static_cast<unsigned long>(null), bad, 4) == -EFAULT);
             CHECK(sys::call(redox::SYS_dup2, static_cast<unsigned long>(null), 30, bad, 4) == -EFAULT);
             CHECK(sys::call(redox::SYS_getdents, static_cast<unsigned long>(sysdir), bad, 64, 0) == -EFAULT);
             CHECK(sys::call(redox::SYS_fpath, static_cast<unsigned long>(null), bad, 8) == -EFAULT);
-            CHECK(sys::call(redox::SYS_futimens, static_cast<unsigned long>(null), bad, 2 * sizeof(redox::TimeSpec)) == -EFAULT);
+            CHECK(sys::call(redox::SYS_futimens, static_cast<unsigned long>(null), bad, 2 * sizeof(redox::TimeSpec))
+                == -EFAULT);
             CHECK(sys::call(redox::SYS_pipe2, bad, 0) == -EFAULT);
             CHECK(sys::call(redox::SYS_getcwd, bad, 16) == -EFAULT);
             CHECK(sys::call(redox::SYS_clock_gettime, redox::CLOCK_MONOTONIC, bad) == -EFAULT);
@@ -159,8 +162,8 @@ TEST_CASE("a fixed-seed fuzz of 20,000 syscalls: every call returns and the kern
     std::vector<int> counts;
     auto run = boot(
         [&] {
-            const std::vector<const char*> excluded { "exit", "execve", "fexec", "clone", "kill", "sigaction", "setrens",
-                "setreuid", "setregid" };
+            const std::vector<const char*> excluded { "exit", "execve", "fexec", "clone", "kill", "sigaction",
+                "setrens", "setreuid", "setregid" };
             std::vector<SyscallInfo> candidates;
             for (const auto& s : all_syscalls()) {
                 bool skip = false;
@@ -181,8 +184,8 @@ TEST_CASE("a fixed-seed fuzz of 20,000 syscalls: every call returns and the kern
             const unsigned long open_flags[] = { redox::O_RDONLY, redox::O_WRONLY, redox::O_RDWR,
                 redox::O_CREAT | redox::O_RDWR | 0644, redox::O_CREAT | redox::O_DIRECTORY | redox::O_RDONLY | 0755,
                 redox::O_RDONLY | redox::O_DIRECTORY, redox::O_CREAT | redox::O_EXCL | redox::O_WRONLY | 0600,
-                redox::O_TRUNC | redox::O_WRONLY, redox::O_APPEND | redox::O_WRONLY, redox::O_STAT, redox::O_NONBLOCK | redox::O_RDONLY,
-                redox::O_CLOEXEC | redox::O_RDONLY };
+                redox::O_TRUNC | redox::O_WRONLY, redox::O_APPEND | redox::O_WRONLY, redox::O_STAT,
+                redox::O_NONBLOCK | redox::O_RDONLY, redox::O_CLOEXEC | redox::O_RDONLY };
             const unsigned long huge[] = { ~0ul, 1ul << 63, 1ul << 47, ~0ul - 4095, 0xffff'8000'0000'0000ul };
             Rng rng { 0x5eed };
             auto scratch_ptr = [&] { return sys::ptr(scratch.data() + rng.below(64 * 1024)); };
@@ -191,22 +194,32 @@ TEST_CASE("a fixed-seed fuzz of 20,000 syscalls: every call returns and the kern
             // pointers or such bad ones, and other arguments are numbers.
             auto pointer_arg = [&]() -> unsigned long {
                 switch (rng.below(6)) {
-                case 0: return 0;
-                case 1: return 1 + rng.below(4095); // a garbage pointer
-                case 2: return huge[rng.below(5)];
-                default: return scratch_ptr();
+                case 0:
+                    return 0;
+                case 1:
+                    return 1 + rng.below(4095); // a garbage pointer
+                case 2:
+                    return huge[rng.below(5)];
+                default:
+                    return scratch_ptr();
                 }
             };
             auto number_arg = [&]() -> unsigned long {
                 switch (rng.below(8)) {
                 case 0:
                 case 1:
-                case 2: return rng.below(21); // an fd-sized number
-                case 3: return rng.below(4097);
-                case 4: return rng.below(64 * 1024 + 1);
-                case 5: return huge[rng.below(5)];
-                case 6: return rng.next() | 1ul << 62; // random, but never a plausible length
-                default: return rng.below(300);
+                case 2:
+                    return rng.below(21); // an fd-sized number
+                case 3:
+                    return rng.below(4097);
+                case 4:
+                    return rng.below(64 * 1024 + 1);
+                case 5:
+                    return huge[rng.below(5)];
+                case 6:
+                    return rng.next() | 1ul << 62; // random, but never a plausible length
+                default:
+                    return rng.below(300);
                 }
             };
             auto fill_path = [&](unsigned long& address, unsigned long& length) {
@@ -288,7 +301,8 @@ TEST_CASE("a fixed-seed fuzz of 20,000 syscalls: every call returns and the kern
                     if (first_bad.empty())
                         first_bad = name + " returned " + std::to_string(r);
                 }
-                if (name == "dup" || name == "dup2" || name == "open" || name == "openat" || name == "fcntl" || name == "pipe2") {
+                if (name == "dup" || name == "dup2" || name == "open" || name == "openat" || name == "fcntl"
+                    || name == "pipe2") {
                     // Keep the table small so open and pipe2 keep working.
                     if (r > 20 && r < 1024 && name != "fcntl")
                         sys::close(static_cast<int>(r));

@@ -24,8 +24,8 @@ struct EchoState {
     long register_result { 0 };
     int closes { 0 };
     int exit_after_closes { 1 };
-    bool exit_on_read { false };  // die instead of answering a READ
-    bool hang_on_read { false };  // never answer a READ; block reading the channel again
+    bool exit_on_read { false }; // die instead of answering a READ
+    bool hang_on_read { false }; // never answer a READ; block reading the channel again
     unsigned long next_handle { 100 };
 };
 

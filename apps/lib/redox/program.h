@@ -5,6 +5,6 @@
 //   REDOX_PROGRAM("ls", ls_main)
 #include "../../../kernel_core/program_registry.h"
 
-#define REDOX_PROGRAM(name, function)                                                 \
-    static ::kernel::Program s_program_##function { name, function, nullptr };       \
+#define REDOX_PROGRAM(name, function)                                                                                  \
+    static ::kernel::Program s_program_##function { name, function, nullptr };                                         \
     [[maybe_unused]] static ::kernel::ProgramRegistrar s_registrar_##function { s_program_##function };
