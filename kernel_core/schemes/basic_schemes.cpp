@@ -5,15 +5,10 @@
 
 namespace kernel {
 
-static void character_device(redox::Stat& st)
+ErrorOr<void> StreamDevice::fstat(usize, redox::Stat& st)
 {
     st = {};
-    st.st_mode = redox::MODE_CHR | 0666;
-}
-
-ErrorOr<void> NullScheme::fstat(usize, redox::Stat& st)
-{
-    character_device(st);
+    st.st_mode = static_cast<u16>(redox::MODE_CHR | m_permissions);
     return {};
 }
 
@@ -21,12 +16,6 @@ ErrorOr<usize> ZeroScheme::read(usize, void* buffer, usize length, u64, unsigned
 {
     ktl::fill_bytes(buffer, 0, length);
     return length;
-}
-
-ErrorOr<void> ZeroScheme::fstat(usize, redox::Stat& st)
-{
-    character_device(st);
-    return {};
 }
 
 // ChaCha20 block function (RFC 8439), used as a keystream generator.
@@ -109,13 +98,6 @@ ErrorOr<usize> RandScheme::read(usize, void* buffer, usize length, u64, unsigned
 {
     the_kernel().random().fill(buffer, length);
     return length;
-}
-
-ErrorOr<void> RandScheme::fstat(usize, redox::Stat& st)
-{
-    character_device(st);
-    st.st_mode = redox::MODE_CHR | 0644;
-    return {};
 }
 
 } // namespace kernel

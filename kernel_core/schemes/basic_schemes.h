@@ -5,10 +5,12 @@
 
 namespace kernel {
 
-class NullScheme final : public Scheme {
+// What null, zero and rand share: one stateless device, always ready, writes swallowed
+// (for rand, as on Redox: writes do not change the stream, so seeded runs stay reproducible).
+class StreamDevice : public Scheme {
 public:
+    explicit StreamDevice(u16 permissions) : m_permissions(permissions) {}
     ErrorOr<usize> open(StringView, unsigned long, const Caller&) override { return 0u; }
-    ErrorOr<usize> read(usize, void*, usize, u64, unsigned long, const Caller&) override { return 0u; }
     ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override
     {
         return length;
@@ -16,19 +18,21 @@ public:
     ErrorOr<void> fstat(usize, redox::Stat& st) override;
     ErrorOr<usize> fevent(usize, usize flags) override { return flags; }
     ErrorOr<usize> fpath(usize, char*, usize) override { return 0u; }
+
+private:
+    u16 m_permissions;
 };
 
-class ZeroScheme final : public Scheme {
+class NullScheme final : public StreamDevice {
 public:
-    ErrorOr<usize> open(StringView, unsigned long, const Caller&) override { return 0u; }
+    NullScheme() : StreamDevice(0666) {}
+    ErrorOr<usize> read(usize, void*, usize, u64, unsigned long, const Caller&) override { return 0u; }
+};
+
+class ZeroScheme final : public StreamDevice {
+public:
+    ZeroScheme() : StreamDevice(0666) {}
     ErrorOr<usize> read(usize, void* buffer, usize length, u64, unsigned long, const Caller&) override;
-    ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override
-    {
-        return length;
-    }
-    ErrorOr<void> fstat(usize, redox::Stat& st) override;
-    ErrorOr<usize> fevent(usize, usize flags) override { return flags; }
-    ErrorOr<usize> fpath(usize, char*, usize) override { return 0u; }
 };
 
 class Random {
@@ -45,18 +49,10 @@ private:
     usize m_used { 64 };
 };
 
-class RandScheme final : public Scheme {
+class RandScheme final : public StreamDevice {
 public:
-    ErrorOr<usize> open(StringView, unsigned long, const Caller&) override { return 0u; }
+    RandScheme() : StreamDevice(0644) {}
     ErrorOr<usize> read(usize, void* buffer, usize length, u64, unsigned long, const Caller&) override;
-    // Writes are accepted (as on Redox) but do not change the stream: runs stay reproducible.
-    ErrorOr<usize> write(usize, const void*, usize length, u64, unsigned long, const Caller&) override
-    {
-        return length;
-    }
-    ErrorOr<void> fstat(usize, redox::Stat& st) override;
-    ErrorOr<usize> fevent(usize, usize flags) override { return flags; }
-    ErrorOr<usize> fpath(usize, char*, usize) override { return 0u; }
 };
 
 } // namespace kernel
