@@ -56,6 +56,10 @@ ErrorOr<usize> GeneratedFileScheme::open(StringView path, unsigned long flags, c
         return errno_error(redox::EACCES);
     if (wants_write && caller.uid != 0 && !(mode & 0002))
         return errno_error(redox::EACCES);
+    // Kernel files without read bits (kstop) have nothing to read, for root too.
+    bool wants_read = access == redox::O_RDONLY || access == redox::O_RDWR;
+    if (wants_read && !is_dir && !(flags & redox::O_STAT) && !(mode & 0444))
+        return errno_error(redox::EACCES);
     auto* open = new Open { ktl::String(path), {}, mode };
     if (!is_dir && (mode & 0444) && !(flags & redox::O_STAT) && !generate(path, open->content)) {
         delete open;
