@@ -121,6 +121,26 @@ ErrorOr<u32> clone_current(unsigned long flags, CloneEntry entry, void* argument
     return pid;
 }
 
+ErrorOr<u32> start_context(Context& parent, CloneEntry entry, void* argument, ktl::Vector<ktl::String>&& args)
+{
+    Kernel& k = the_kernel();
+    if (!entry)
+        return errno_error(redox::EFAULT);
+    Context* child = k.contexts().create();
+    child->ppid = parent.pid;
+    child->pgid = child->sid = child->pid;
+    child->umask = 0;
+    child->clone_entry = entry;
+    child->clone_argument = argument;
+    child->start_ns = hal::monotonic_ns();
+    child->files = ktl::make_ref<FileTable>();
+    set_arguments(*child, static_cast<ktl::Vector<ktl::String>&&>(args), ktl::Vector<ktl::String>());
+    parent.children.append(*child);
+    child->hal_context = hal::context_create(context_entry, child);
+    k.scheduler().make_runnable(*child);
+    return child->pid;
+}
+
 static void release_vfork_parent(Context& self)
 {
     if (Context* parent = self.vfork_parent) {

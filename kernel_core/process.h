@@ -10,6 +10,11 @@ namespace kernel {
 // Creates pid 1 running `program` with console fds 0, 1, 2.
 Context* create_init(Program& program, const ktl::Vector<ktl::String>& args);
 
+// Starts a new process, a child of `parent`, running entry(argument) with root credentials,
+// the root namespace, umask 0, cwd /, no open files and no environment (host bridges:
+// host_bridge.h). Returns its pid.
+ErrorOr<u32> start_context(Context& parent, CloneEntry entry, void* argument, ktl::Vector<ktl::String>&& args);
+
 ErrorOr<u32> clone_current(unsigned long flags, CloneEntry entry, void* argument);
 
 // Prepares the current context to run the program named by the executable `file`: on

@@ -2,6 +2,7 @@
 
 #include "abi/redox/errno.h"
 #include "hal/clock.h"
+#include "hal/host.h"
 #include "hal/platform.h"
 #include "kernel.h"
 #include "klog.h"
@@ -189,6 +190,7 @@ void Scheduler::schedule()
         m_timer_fired = false;
         fire_due_timers(now);
         the_kernel().debug().poll_input();
+        hal::run_host_work(); // may wake contexts (host bridge requests)
 
         if (m_stop_requested) {
             if (!m_current)
@@ -207,7 +209,7 @@ void Scheduler::schedule()
         }
 
         Timer* first = m_timers.first();
-        if (!first && the_kernel().debug().input_ended()) {
+        if (!first && the_kernel().debug().input_ended() && !hal::host_work_possible()) {
             // Everything is blocked for good: no timer, no input can wake anyone.
             KLOG_WARN("sched", "deadlock: every context is blocked and nothing can wake one; stopping");
             request_stop(70);

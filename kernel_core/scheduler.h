@@ -6,8 +6,9 @@
 // at preemption points: every syscall entry in the simulator, the timer interrupt on
 // hardware. Waking a context appends it to the run queue, so every runnable context runs
 // within (runnable - 1) slices: the scheduler is fair between runnable contexts.
-// When nothing is runnable the scheduler fires due timers, feeds console input to the
-// debug scheme, and otherwise asks the HAL to idle until the next timer.
+// Each time it schedules, the scheduler fires due timers, feeds console input to the debug
+// scheme and runs host work (hal/host.h: requests from host bridges); when nothing is
+// runnable it asks the HAL to idle until the next timer, console input or host work.
 #include "context.h"
 
 namespace kernel {

@@ -7,6 +7,7 @@ packages=(
   build-essential g++ meson ninja-build pkg-config
   libboost-context-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev
   python3
+  libfuse3-dev fuse3  # the FUSE bridge (redox-sim --mount) and its tests
   qemu-system-x86 grub-pc-bin grub-common xorriso mtools  # the bare-metal target and its tests
 )
 

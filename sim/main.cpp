@@ -1,4 +1,5 @@
 // redox-sim: boots the Redox-style kernel core as an ordinary Linux program.
+#include "../fuse_bridge/bridge.h"
 #include "../kernel_core/kernel.h"
 #include "hal/sim_state.h"
 
@@ -41,6 +42,8 @@ int main(int argc, char** argv)
     std::string log_level = "warn";
     std::string log_file;
     unsigned time_slice_ms = 5;
+    std::string mount_path = "/mnt/redox";
+    bool no_mount = false;
     app.add_option("--run", run_command,
         "Boot headless, run CMD in the Redox shell (sh -c CMD), print its output and exit with its status");
     app.add_option("--seed", seed,
@@ -55,6 +58,11 @@ int main(int argc, char** argv)
     app.add_option("--time-slice-ms", time_slice_ms, "Scheduler time slice in milliseconds")
         ->check(CLI::Range(1u, 1000u))
         ->capture_default_str();
+    auto* mount_option = app.add_option("--mount", mount_path,
+                               "Mount the running system's namespace at PATH through FUSE while the simulator runs "
+                               "(PATH/scheme/NAME for every scheme; unmounted at exit). Not with --seed unless given")
+                             ->capture_default_str();
+    app.add_flag("--no-mount", no_mount, "Do not mount the FUSE bridge")->excludes(mount_option);
     app.set_version_flag("--version", "redox-sim 0.1.0");
     CLI11_PARSE(app, argc, argv);
 
@@ -73,11 +81,15 @@ int main(int argc, char** argv)
         config.init_args.append("--run");
         config.init_args.append(ktl::StringView(run_command->c_str(), run_command->size()));
     }
+    // A deterministic run takes no input from Linux processes, unless asked to.
+    bool mount = !no_mount && (seed == 0 || mount_option->count() > 0);
+    fuse_bridge::Bridge* bridge = mount ? fuse_bridge::start(mount_path) : nullptr;
     int status;
     {
         kernel::Kernel kernel(config);
         status = kernel.run();
     }
+    fuse_bridge::stop(bridge);
     sim::console_restore();
     std::fflush(stdout);
     spdlog::shutdown();

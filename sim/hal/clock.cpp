@@ -4,6 +4,7 @@
 #include "../../kernel_core/hal/clock.h"
 
 #include "../../kernel_core/hal/console.h"
+#include "host_work.h"
 #include "sim_state.h"
 
 #include <poll.h>
@@ -72,8 +73,9 @@ void idle(u64 deadline_ns)
         check_timer(s_virtual_now);
         return;
     }
-    // Sleep until the deadline or until the console has input.
-    pollfd fd { STDIN_FILENO, POLLIN, 0 };
+    // Sleep until the deadline, console input, or work from a host thread (host_work.h).
+    pollfd fds[2];
+    nfds_t count = 0;
     timespec timeout {};
     timespec* timeout_pointer = nullptr;
     if (deadline_ns) {
@@ -84,8 +86,11 @@ void idle(u64 deadline_ns)
         timeout_pointer = &timeout;
     }
     char probe;
-    bool input_open = console_poll_input(&probe, 0) >= 0;
-    ppoll(input_open ? &fd : nullptr, input_open ? 1 : 0, timeout_pointer, nullptr);
+    if (console_poll_input(&probe, 0) >= 0)
+        fds[count++] = { STDIN_FILENO, POLLIN, 0 };
+    if (int work = sim::host_work_fd(); work >= 0)
+        fds[count++] = { work, POLLIN, 0 };
+    ppoll(count ? fds : nullptr, count, timeout_pointer, nullptr);
     monotonic_ns();
 }
 

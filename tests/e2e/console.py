@@ -6,13 +6,13 @@ import select
 import subprocess
 import time
 
-from simrun import BINARY
+from simrun import BINARY, mount_args
 
 
 class Console:
     def __init__(self, *args):
         self.master, slave = pty.openpty()
-        self.process = subprocess.Popen([BINARY, *args], stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+        self.process = subprocess.Popen([BINARY, *mount_args(args)], stdin=slave, stdout=slave, stderr=slave, close_fds=True)
         os.close(slave)
         self.output = b""
 

@@ -7,10 +7,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BINARY = os.environ.get("REDOX_SIM_BINARY", os.path.join(ROOT, "build", "sim", "redox-sim-bin"))
 
 
+def mount_args(args):
+    """The tests leave the host's /mnt/redox alone: no FUSE mount unless a test asks for one."""
+    return list(args) if "--mount" in args or "--no-mount" in args else ["--no-mount", *args]
+
+
 def run(command, timeout=60, input=None, extra_args=()):
     """Runs COMMAND inside the simulator; returns CompletedProcess (stdout/stderr as text)."""
     return subprocess.run(
-        [BINARY, *extra_args, "--run", command],
+        [BINARY, *mount_args(extra_args), "--run", command],
         input=input if input is not None else "",
         capture_output=True,
         text=True,

@@ -3,6 +3,7 @@
 #include "../../kernel_core/hal/clock.h"
 #include "../../kernel_core/hal/console.h"
 #include "../../kernel_core/hal/entropy.h"
+#include "../../kernel_core/hal/host.h"
 #include "../../kernel_core/hal/platform.h"
 
 #include <cstdio>
@@ -63,6 +64,10 @@ void idle(u64 deadline_ns)
         s_now = deadline_ns;
     check_timer();
 }
+
+// No host threads in unit tests.
+void run_host_work() {}
+bool host_work_possible() { return false; }
 
 void console_write(ConsoleStream, const char* bytes, usize length) { s_output.append(bytes, length); }
 

@@ -1,0 +1,31 @@
+#pragma once
+// The FUSE bridge: the running system's whole namespace at a Linux mount point (issue 4).
+//
+//   MOUNT/...              -> the Redox path /...            (the `file` scheme)
+//   MOUNT/scheme           -> /scheme                        (the list of schemes)
+//   MOUNT/scheme/NAME/...  -> /scheme/NAME/...               (served like Linux pseudo-files)
+//
+// Requests flow: the FUSE thread (libfuse low-level API) turns each request into a Request
+// and posts it through the simulator's host-work channel (sim/hal/host_work.h); on the core's
+// thread that work queues it on a kernel HostRequestQueue (kernel_core/host_bridge.h), where
+// a pool of proxy contexts (the `fuse-proxy` process and its threads, started at boot) take
+// it, act as the Linux caller's uid/gid, perform it with the project's syscalls
+// (apps/lib/redox/sys.h) and answer with fuse_reply_*. A proxy blocked in a slow call blocks
+// only itself.
+#include <string>
+
+namespace fuse_bridge {
+
+class Bridge;
+
+// Mounts at `mountpoint` (creating the directory if needed, cleaning up a stale mount left by
+// a crashed run) and starts the FUSE thread; queues the start of the proxy contexts, which
+// happens as soon as the kernel runs. On failure prints one warning and returns null: the
+// simulator runs without the mount. SIGINT, SIGTERM, SIGHUP and SIGQUIT then unmount before
+// the simulator dies of them.
+Bridge* start(const std::string& mountpoint);
+
+// After the kernel stopped: unmounts, ends the FUSE thread and frees the bridge.
+void stop(Bridge* bridge);
+
+} // namespace fuse_bridge

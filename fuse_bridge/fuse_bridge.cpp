@@ -1,0 +1,552 @@
+// The FUSE side of the bridge (bridge.h): mounting, the FUSE thread, signals. Each FUSE
+// request becomes a Request posted to the core; forget is handled here (the inode table is
+// thread-safe). Nothing here touches kernel state: the only way in is sim::host_work_post.
+#include "bridge.h"
+
+#include "../sim/hal/host_work.h"
+#include "../sim/hal/sim_state.h"
+#include "request.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+extern char** environ;
+
+namespace fuse_bridge {
+
+class Bridge {
+public:
+    Shared shared;
+    std::string mountpoint;
+    fuse_session* session { nullptr };
+    std::thread loop;
+    std::mutex mutex;
+    std::condition_variable loop_done_cv;
+    bool loop_done { false };
+    bool unmounted { false };
+
+    void unmount()
+    {
+        std::lock_guard lock(mutex);
+        if (unmounted)
+            return;
+        unmounted = true;
+        fuse_session_unmount(session);
+    }
+};
+
+namespace {
+
+    std::mutex s_signal_mutex;
+    Bridge* s_active = nullptr; // guarded by s_signal_mutex: the bridge signals must unmount
+
+    Shared& shared_of(fuse_req_t req) { return *static_cast<Shared*>(fuse_req_userdata(req)); }
+
+    Request* make_request(fuse_req_t req, Op op)
+    {
+        auto* r = new Request;
+        r->op = op;
+        r->req = req;
+        const fuse_ctx* context = fuse_req_ctx(req);
+        r->uid = context->uid;
+        r->gid = context->gid;
+        return r;
+    }
+
+    void post(Request* r)
+    {
+        Shared* shared = &shared_of(r->req);
+        if (!sim::host_work_post([shared, r] { shared->queue.post(*r); })) {
+            fuse_reply_err(r->req, EIO); // the system has stopped
+            delete r;
+        }
+    }
+
+    // Fills r->path from `inode` (and `name`); answers the request itself when it can not.
+    bool resolve(Request* r, fuse_ino_t inode, const char* name = nullptr, std::string* out = nullptr)
+    {
+        std::optional<std::string> path = shared_of(r->req).inodes.path_of(inode);
+        int error = 0;
+        if (!path)
+            error = ENOENT; // removed, or forgotten
+        else if (name && std::strlen(name) > 255)
+            error = ENAMETOOLONG;
+        else if (name && (std::strchr(name, '/') || !*name))
+            error = EINVAL;
+        if (error) {
+            fuse_reply_err(r->req, error);
+            delete r;
+            return false;
+        }
+        std::string& target = out ? *out : r->path;
+        target = name ? InodeTable::join(*path, name) : *path;
+        if (!name)
+            r->inode = inode;
+        return true;
+    }
+
+    void with_fi(Request* r, fuse_file_info* fi)
+    {
+        if (fi) {
+            r->has_fi = true;
+            r->fi = *fi;
+        }
+    }
+
+    void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name)
+    {
+        Request* r = make_request(req, Op::Lookup);
+        if (resolve(r, parent, name))
+            post(r);
+    }
+
+    void op_forget(fuse_req_t req, fuse_ino_t inode, uint64_t count)
+    {
+        shared_of(req).inodes.forget(inode, count);
+        fuse_reply_none(req);
+    }
+
+    void op_forget_multi(fuse_req_t req, size_t count, fuse_forget_data* forgets)
+    {
+        for (size_t i = 0; i < count; ++i)
+            shared_of(req).inodes.forget(forgets[i].ino, forgets[i].nlookup);
+        fuse_reply_none(req);
+    }
+
+    void op_getattr(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, Op::Getattr);
+        with_fi(r, fi);
+        if (resolve(r, inode))
+            post(r);
+    }
+
+    void op_setattr(fuse_req_t req, fuse_ino_t inode, struct stat* attr, int to_set, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, Op::Setattr);
+        with_fi(r, fi);
+        r->attr = *attr;
+        r->to_set = to_set;
+        if (resolve(r, inode))
+            post(r);
+    }
+
+    void op_readlink(fuse_req_t req, fuse_ino_t inode)
+    {
+        Request* r = make_request(req, Op::Readlink);
+        if (resolve(r, inode))
+            post(r);
+    }
+
+    void op_mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t)
+    {
+        Request* r = make_request(req, Op::Mknod);
+        r->mode = mode;
+        if (resolve(r, parent, name))
+            post(r);
+    }
+
+    void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode)
+    {
+        Request* r = make_request(req, Op::Mkdir);
+        r->mode = mode;
+        if (resolve(r, parent, name))
+            post(r);
+    }
+
+    void op_unlink(fuse_req_t req, fuse_ino_t parent, const char* name)
+    {
+        Request* r = make_request(req, Op::Unlink);
+        if (resolve(r, parent, name))
+            post(r);
+    }
+
+    void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char* name)
+    {
+        Request* r = make_request(req, Op::Rmdir);
+        if (resolve(r, parent, name))
+            post(r);
+    }
+
+    void op_symlink(fuse_req_t req, const char* target, fuse_ino_t parent, const char* name)
+    {
+        Request* r = make_request(req, Op::Symlink);
+        r->path2 = target;
+        if (resolve(r, parent, name))
+            post(r);
+    }
+
+    void op_rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t new_parent, const char* new_name,
+        unsigned int flags)
+    {
+        Request* r = make_request(req, Op::Rename);
+        r->flags = static_cast<int>(flags);
+        if (resolve(r, parent, name) && resolve(r, new_parent, new_name, &r->path2))
+            post(r);
+    }
+
+    void op_link(fuse_req_t req, fuse_ino_t inode, fuse_ino_t new_parent, const char* new_name)
+    {
+        Request* r = make_request(req, Op::Link);
+        if (resolve(r, inode) && resolve(r, new_parent, new_name, &r->path2))
+            post(r);
+    }
+
+    void op_open(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, Op::Open);
+        with_fi(r, fi);
+        if (resolve(r, inode))
+            post(r);
+    }
+
+    void op_create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, Op::Create);
+        with_fi(r, fi);
+        r->mode = mode;
+        if (resolve(r, parent, name))
+            post(r);
+    }
+
+    // Operations on an open file need no path lookup, but keep the path for their stat.
+    void post_on_handle(fuse_req_t req, Op op, fuse_ino_t inode, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, op);
+        with_fi(r, fi);
+        r->inode = inode;
+        if (auto path = shared_of(req).inodes.path_of(inode))
+            r->path = *path;
+        post(r);
+    }
+
+    void op_read(fuse_req_t req, fuse_ino_t inode, size_t size, off_t offset, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, Op::Read);
+        with_fi(r, fi);
+        r->inode = inode;
+        r->size = size;
+        r->offset = offset;
+        post(r);
+    }
+
+    void op_write(fuse_req_t req, fuse_ino_t inode, const char* data, size_t size, off_t offset, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, Op::Write);
+        with_fi(r, fi);
+        r->inode = inode;
+        r->offset = offset;
+        r->data.assign(data, data + size); // the FUSE buffer is only valid during this call
+        post(r);
+    }
+
+    void op_flush(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi) { post_on_handle(req, Op::Flush, inode, fi); }
+
+    void op_release(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
+    {
+        post_on_handle(req, Op::Release, inode, fi);
+    }
+
+    void op_fsync(fuse_req_t req, fuse_ino_t inode, int, fuse_file_info* fi)
+    {
+        post_on_handle(req, Op::Fsync, inode, fi);
+    }
+
+    void op_opendir(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, Op::Opendir);
+        with_fi(r, fi);
+        if (resolve(r, inode))
+            post(r);
+    }
+
+    void op_readdir(fuse_req_t req, fuse_ino_t inode, size_t size, off_t offset, fuse_file_info* fi)
+    {
+        Request* r = make_request(req, Op::Readdir);
+        with_fi(r, fi);
+        r->inode = inode;
+        r->size = size;
+        r->offset = offset;
+        if (auto path = shared_of(req).inodes.path_of(inode))
+            r->path = *path;
+        post(r);
+    }
+
+    void op_releasedir(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
+    {
+        post_on_handle(req, Op::Releasedir, inode, fi);
+    }
+
+    void op_fsyncdir(fuse_req_t req, fuse_ino_t inode, int, fuse_file_info* fi)
+    {
+        post_on_handle(req, Op::Fsyncdir, inode, fi);
+    }
+
+    void op_statfs(fuse_req_t req, fuse_ino_t)
+    {
+        Request* r = make_request(req, Op::Statfs);
+        post(r);
+    }
+
+    const fuse_lowlevel_ops s_operations = [] {
+        fuse_lowlevel_ops ops {};
+        ops.lookup = op_lookup;
+        ops.forget = op_forget;
+        ops.forget_multi = op_forget_multi;
+        ops.getattr = op_getattr;
+        ops.setattr = op_setattr;
+        ops.readlink = op_readlink;
+        ops.mknod = op_mknod;
+        ops.mkdir = op_mkdir;
+        ops.unlink = op_unlink;
+        ops.rmdir = op_rmdir;
+        ops.symlink = op_symlink;
+        ops.rename = op_rename;
+        ops.link = op_link;
+        ops.open = op_open;
+        ops.read = op_read;
+        ops.write = op_write;
+        ops.flush = op_flush;
+        ops.release = op_release;
+        ops.fsync = op_fsync;
+        ops.opendir = op_opendir;
+        ops.readdir = op_readdir;
+        ops.releasedir = op_releasedir;
+        ops.fsyncdir = op_fsyncdir;
+        ops.statfs = op_statfs;
+        ops.create = op_create;
+        return ops;
+    }();
+
+    void warn(const std::string& mountpoint, const std::string& why)
+    {
+        std::fprintf(stderr, "redox-sim: warning: not mounting the FUSE bridge at %s: %s; running without it\n",
+            mountpoint.c_str(), why.c_str());
+    }
+
+    // `fusermount3 -u -z PATH`, for when umount2 is not allowed (not root).
+    bool run_fusermount_unmount(const std::string& path)
+    {
+        const char* argv[] = { "fusermount3", "-u", "-z", path.c_str(), nullptr };
+        pid_t pid;
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+        int r = posix_spawnp(&pid, "fusermount3", &actions, nullptr, const_cast<char* const*>(argv), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (r != 0)
+            return false;
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+
+    // Makes sure `mountpoint` is a usable directory; cleans up a dead mount a crashed run left.
+    bool prepare_mountpoint(const std::string& mountpoint)
+    {
+        struct stat st;
+        if (stat(mountpoint.c_str(), &st) != 0) {
+            if (errno == ENOTCONN) {
+                std::fprintf(stderr, "redox-sim: %s is a stale FUSE mount (a redox-sim that crashed?); unmounting it\n",
+                    mountpoint.c_str());
+                if (umount2(mountpoint.c_str(), MNT_DETACH) != 0 && !run_fusermount_unmount(mountpoint)) {
+                    warn(mountpoint,
+                        "the stale mount could not be removed (try `fusermount3 -u -z " + mountpoint + "`)");
+                    return false;
+                }
+                if (stat(mountpoint.c_str(), &st) != 0) {
+                    warn(mountpoint, std::strerror(errno));
+                    return false;
+                }
+            } else if (errno == ENOENT) {
+                std::error_code error;
+                std::filesystem::create_directories(mountpoint, error);
+                if (error) {
+                    warn(mountpoint, "cannot create the directory: " + error.message());
+                    return false;
+                }
+                if (stat(mountpoint.c_str(), &st) != 0) {
+                    warn(mountpoint, std::strerror(errno));
+                    return false;
+                }
+            } else {
+                warn(mountpoint, std::strerror(errno));
+                return false;
+            }
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            warn(mountpoint, "not a directory");
+            return false;
+        }
+        // Something already mounted there (another redox-sim?): do not stack a second mount.
+        struct stat parent;
+        std::string parent_path = std::filesystem::path(mountpoint).parent_path().string();
+        if (stat(parent_path.empty() ? "/" : parent_path.c_str(), &parent) == 0 && parent.st_dev != st.st_dev
+            && mountpoint != "/") {
+            std::ifstream mounts("/proc/self/mounts");
+            std::string device, target, type;
+            std::string canonical = std::filesystem::weakly_canonical(mountpoint).string();
+            while (mounts >> device >> target >> type) {
+                std::string rest;
+                std::getline(mounts, rest);
+                if (target == canonical && type.rfind("fuse", 0) == 0) {
+                    warn(mountpoint, "a FUSE file system is already mounted there (another redox-sim?)");
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    bool allow_other_permitted()
+    {
+        if (geteuid() == 0)
+            return true;
+        std::ifstream config("/etc/fuse.conf");
+        std::string line;
+        while (std::getline(config, line))
+            if (line.rfind("user_allow_other", 0) == 0)
+                return true;
+        return false;
+    }
+
+    const int s_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+    // The simulator's threads block these signals; this thread takes them, unmounts, restores
+    // the terminal and lets the signal end the process as it would have.
+    void signal_thread()
+    {
+        sigset_t set;
+        sigemptyset(&set);
+        for (int s : s_signals)
+            sigaddset(&set, s);
+        int signal = 0;
+        while (sigwait(&set, &signal) != 0) {}
+        {
+            std::lock_guard lock(s_signal_mutex);
+            if (s_active)
+                s_active->unmount();
+        }
+        sim::console_restore();
+        ::signal(signal, SIG_DFL);
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, signal);
+        pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+        raise(signal);
+        _exit(128 + signal);
+    }
+
+} // namespace
+
+Bridge* start(const std::string& requested)
+{
+    if (requested.empty()) {
+        warn(requested, "no mount point given");
+        return nullptr;
+    }
+    std::string mountpoint = std::filesystem::absolute(requested).lexically_normal().string();
+    if (mountpoint.size() > 1 && mountpoint.back() == '/')
+        mountpoint.pop_back();
+    if (access("/dev/fuse", R_OK | W_OK) != 0) {
+        warn(mountpoint, std::string("/dev/fuse: ") + std::strerror(errno));
+        return nullptr;
+    }
+    if (!prepare_mountpoint(mountpoint))
+        return nullptr;
+
+    auto* bridge = new Bridge;
+    bridge->mountpoint = mountpoint;
+    // No default_permissions: the Redox schemes check permissions themselves.
+    std::string options = "fsname=redox,subtype=redox-sim";
+    if (allow_other_permitted())
+        options += ",allow_other"; // other Linux users reach it; Redox checks their permissions
+    const char* argv[] = { "redox-sim", "-o", options.c_str(), nullptr };
+    fuse_args args = FUSE_ARGS_INIT(3, const_cast<char**>(argv));
+    bridge->session = fuse_session_new(&args, &s_operations, sizeof s_operations, &bridge->shared);
+    if (!bridge->session) {
+        warn(mountpoint, "libfuse could not start a session");
+        delete bridge;
+        return nullptr;
+    }
+    if (fuse_session_mount(bridge->session, mountpoint.c_str()) != 0) {
+        warn(mountpoint, "the mount failed (no permission to mount, or no FUSE in this kernel?)");
+        fuse_session_destroy(bridge->session);
+        delete bridge;
+        return nullptr;
+    }
+
+    // Signals: from here on only the signal thread takes them (see signal_thread).
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : s_signals)
+        sigaddset(&set, s);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    {
+        std::lock_guard lock(s_signal_mutex);
+        s_active = bridge;
+    }
+    static std::once_flag signal_thread_started;
+    std::call_once(signal_thread_started, [] { std::thread(signal_thread).detach(); });
+
+    // The proxies start as soon as the kernel runs; requests arriving before wait for them.
+    sim::host_work_open();
+    Shared* shared = &bridge->shared;
+    sim::host_work_post([shared] {
+        if (kernel::spawn_host_context("fuse-proxy", proxy_main, shared).is_error())
+            std::fprintf(stderr, "redox-sim: the FUSE bridge could not start its proxy contexts\n");
+    });
+    bridge->loop = std::thread([bridge] {
+        fuse_session_loop(bridge->session);
+        std::lock_guard lock(bridge->mutex);
+        bridge->loop_done = true;
+        bridge->loop_done_cv.notify_all();
+    });
+    return bridge;
+}
+
+void stop(Bridge* bridge)
+{
+    if (!bridge)
+        return;
+    sim::host_work_close(); // late requests are answered EIO from the FUSE thread
+    {
+        std::lock_guard lock(s_signal_mutex);
+        s_active = nullptr;
+    }
+    fuse_session_exit(bridge->session);
+    bridge->unmount();
+    // A lazy unmount ends the session only when the last Linux user of the mount lets go
+    // (a shell whose cwd is inside): do not wait for that forever.
+    bool done;
+    {
+        std::unique_lock lock(bridge->mutex);
+        done = bridge->loop_done_cv.wait_for(lock, std::chrono::seconds(2), [&] { return bridge->loop_done; });
+    }
+    if (done) {
+        bridge->loop.join();
+        fuse_session_destroy(bridge->session);
+        delete bridge;
+    } else {
+        bridge->loop.detach(); // the process exits next; closing /dev/fuse ends the connection
+    }
+}
+
+} // namespace fuse_bridge

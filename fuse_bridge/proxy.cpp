@@ -1,0 +1,624 @@
+// The proxy contexts of the FUSE bridge (bridge.h): Redox contexts that take requests from
+// the kernel HostRequestQueue, act as the Linux caller, perform the request with the
+// project's syscalls and answer FUSE. They run on the core's thread: nothing here may wait
+// on a host primitive, only in syscalls or kernel waits (ContextLock, the request queue).
+#include "request.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <memory>
+
+namespace {
+// Linux values, captured before the Redox ABI headers take these names.
+constexpr int linux_accmode = O_ACCMODE;
+constexpr int linux_wronly = O_WRONLY;
+constexpr int linux_rdwr = O_RDWR;
+constexpr int linux_append = O_APPEND;
+constexpr int linux_trunc = O_TRUNC;
+constexpr int linux_excl = O_EXCL;
+constexpr int linux_nonblock = O_NONBLOCK;
+constexpr unsigned linux_rename_noreplace = RENAME_NOREPLACE;
+constexpr unsigned linux_rename_exchange = RENAME_EXCHANGE;
+} // namespace
+
+#include "../kernel_core/abi/redox/undef_host_macros.h"
+// <sys/stat.h> makes these macros for st_atim.tv_sec...; redox::Stat has members so named.
+#undef st_atime
+#undef st_mtime
+#undef st_ctime
+// clang-format off
+#include "../apps/lib/redox/sys.h"
+// clang-format on
+
+namespace fuse_bridge {
+namespace {
+
+    using ulong = unsigned long;
+
+    // An open file or directory (fuse_file_info::fh). Used only on the core's thread.
+    struct Handle {
+        int fd { -1 };
+        bool synthetic { false }; // under /scheme: a stream, served with direct_io
+        std::uint64_t position { 0 }; // where the Redox offset is (synthetic files)
+        kernel::ContextLock lock; // lseek + read/write must not interleave between proxies
+        struct Entry {
+            std::string name;
+            std::uint64_t inode;
+            unsigned char kind;
+        };
+        std::vector<Entry> entries; // directories: the listing, taken at offset 0
+    };
+
+    Handle* handle_of(const Request& r) { return reinterpret_cast<Handle*>(r.fi.fh); }
+
+    bool is_synthetic(const std::string& path) { return path == "/scheme" || path.rfind("/scheme/", 0) == 0; }
+
+    ulong redox_access(int linux_flags)
+    {
+        switch (linux_flags & linux_accmode) {
+        case linux_wronly:
+            return redox::O_WRONLY;
+        case linux_rdwr:
+            return redox::O_RDWR;
+        default:
+            return redox::O_RDONLY;
+        }
+    }
+
+    ulong redox_open_flags(int linux_flags)
+    {
+        ulong flags = redox_access(linux_flags);
+        if (linux_flags & linux_append)
+            flags |= redox::O_APPEND;
+        if (linux_flags & linux_trunc)
+            flags |= redox::O_TRUNC;
+        if (linux_flags & linux_nonblock)
+            flags |= redox::O_NONBLOCK;
+        return flags;
+    }
+
+    int error_of(long result) { return result < 0 ? static_cast<int>(-result) : 0; }
+
+    // Owns a Redox fd for the length of one operation.
+    class Fd {
+    public:
+        explicit Fd(long fd) : m_fd(fd) {}
+        ~Fd()
+        {
+            if (m_fd >= 0)
+                sys::close(static_cast<int>(m_fd));
+        }
+        Fd(const Fd&) = delete;
+        Fd& operator=(const Fd&) = delete;
+        bool ok() const { return m_fd >= 0; }
+        long error() const { return m_fd; }
+        int get() const { return static_cast<int>(m_fd); }
+        int release()
+        {
+            int fd = static_cast<int>(m_fd);
+            m_fd = -1;
+            return fd;
+        }
+
+    private:
+        long m_fd;
+    };
+
+    // The node itself, never what a symlink points to: Linux resolves links on its side.
+    long open_node(const std::string& path, ulong access = redox::O_RDONLY | redox::O_STAT)
+    {
+        return sys::open(path.c_str(), access | redox::O_SYMLINK | redox::O_NOFOLLOW);
+    }
+
+    void to_linux(const redox::Stat& in, struct stat& out, bool synthetic, std::uint64_t fallback_inode)
+    {
+        out = {};
+        out.st_ino = in.st_ino ? in.st_ino : fallback_inode;
+        mode_t permissions = in.st_mode & 07777;
+        switch (in.st_mode & redox::MODE_TYPE) {
+        case redox::MODE_DIR:
+            out.st_mode = S_IFDIR | permissions;
+            break;
+        case redox::MODE_SYMLINK:
+            out.st_mode = (synthetic ? S_IFREG : S_IFLNK) | permissions;
+            break;
+        case redox::MODE_FIFO:
+            out.st_mode = (synthetic ? S_IFREG : S_IFIFO) | permissions;
+            break;
+        default:
+            // Files, and the character devices of synthetic schemes: Linux must read them through
+            // FUSE, not open a device node of its own.
+            out.st_mode = S_IFREG | permissions;
+            break;
+        }
+        bool directory = S_ISDIR(out.st_mode);
+        out.st_nlink = in.st_nlink ? in.st_nlink : 1;
+        out.st_uid = in.st_uid;
+        out.st_gid = in.st_gid;
+        out.st_size = synthetic && !directory ? 0 : static_cast<off_t>(in.st_size);
+        out.st_blksize = in.st_blksize ? static_cast<blksize_t>(in.st_blksize) : 4096;
+        out.st_blocks = static_cast<blkcnt_t>(in.st_blocks);
+        out.st_atim = { in.st_atime, static_cast<long>(in.st_atime_nsec) };
+        out.st_mtim = { in.st_mtime, static_cast<long>(in.st_mtime_nsec) };
+        out.st_ctim = { in.st_ctime, static_cast<long>(in.st_ctime_nsec) };
+    }
+
+    long stat_fd(int fd, const std::string& path, struct stat& out, std::uint64_t inode)
+    {
+        redox::Stat st {};
+        long r = sys::fstat(fd, st);
+        if (r < 0)
+            return r;
+        to_linux(st, out, is_synthetic(path), inode);
+        return 0;
+    }
+
+    long stat_path(const std::string& path, struct stat& out, std::uint64_t inode)
+    {
+        Fd fd(open_node(path));
+        if (!fd.ok())
+            return fd.error();
+        return stat_fd(fd.get(), path, out, inode);
+    }
+
+    // Answers a request that made `path` known to Linux (lookup, create, mkdir, ...).
+    long fill_entry(Shared& shared, const std::string& path, int fd, fuse_entry_param& entry)
+    {
+        entry = {};
+        long r = fd >= 0 ? stat_fd(fd, path, entry.attr, 0) : stat_path(path, entry.attr, 0);
+        if (r < 0)
+            return r;
+        entry.ino = shared.inodes.lookup(path);
+        if (!entry.attr.st_ino)
+            entry.attr.st_ino = entry.ino;
+        // No caching: the Redox side changes files too, and Linux must see that at once.
+        entry.attr_timeout = 0;
+        entry.entry_timeout = 0;
+        return 0;
+    }
+
+    void reply_entry(Shared& shared, Request& r, const std::string& path)
+    {
+        fuse_entry_param entry;
+        if (long e = fill_entry(shared, path, -1, entry); e < 0) {
+            fuse_reply_err(r.req, error_of(e));
+            return;
+        }
+        if (fuse_reply_entry(r.req, &entry) != 0)
+            shared.inodes.forget(entry.ino, 1); // the caller went away: the lookup did not count
+    }
+
+    void reply_attr(Request& r, long result, const struct stat& st)
+    {
+        if (result < 0)
+            fuse_reply_err(r.req, error_of(result));
+        else
+            fuse_reply_attr(r.req, &st, 0);
+    }
+
+    // Reads from the Redox fd at `offset` (lseek + read under the handle's lock).
+    long pread_handle(Handle& h, char* buffer, std::size_t size, std::uint64_t offset)
+    {
+        h.lock.lock();
+        long total = 0;
+        if (!h.synthetic || offset != h.position) {
+            long s = sys::lseek(h.fd, static_cast<long>(offset), redox::SEEK_SET);
+            if (s < 0 && !h.synthetic) {
+                h.lock.unlock();
+                return s;
+            }
+        }
+        while (static_cast<std::size_t>(total) < size) {
+            long n = sys::read(h.fd, buffer + total, size - static_cast<std::size_t>(total));
+            if (n == -redox::EINTR)
+                continue;
+            if (n < 0) {
+                if (total == 0)
+                    total = n;
+                break;
+            }
+            total += n;
+            // A stream answers what it has; a file is read until the request is full or at its end.
+            if (n == 0 || h.synthetic)
+                break;
+        }
+        if (total > 0)
+            h.position = offset + static_cast<std::uint64_t>(total);
+        h.lock.unlock();
+        return total;
+    }
+
+    long pwrite_handle(Handle& h, const char* data, std::size_t size, std::uint64_t offset)
+    {
+        h.lock.lock();
+        long total = 0;
+        if (!h.synthetic || offset != h.position) {
+            long s = sys::lseek(h.fd, static_cast<long>(offset), redox::SEEK_SET);
+            if (s < 0 && !h.synthetic) {
+                h.lock.unlock();
+                return s;
+            }
+        }
+        do {
+            long n = sys::write(h.fd, data + total, size - static_cast<std::size_t>(total));
+            if (n == -redox::EINTR)
+                continue;
+            if (n <= 0) {
+                if (total == 0)
+                    total = n;
+                break;
+            }
+            total += n;
+            // Synthetic files get each Linux write as one Redox write.
+        } while (!h.synthetic && static_cast<std::size_t>(total) < size);
+        if (total > 0)
+            h.position = offset + static_cast<std::uint64_t>(total);
+        h.lock.unlock();
+        return total;
+    }
+
+    long list_directory(Handle& h, const std::string& path, std::uint64_t self_inode)
+    {
+        h.entries.clear();
+        h.entries.push_back({ ".", self_inode, redox::DT_DIR });
+        // Linux skips entries with inode 0: names without a Redox inode get a made-up one.
+        constexpr std::uint64_t unknown_inode = ~std::uint64_t(0) >> 1;
+        h.entries.push_back({ "..", unknown_inode, redox::DT_DIR });
+        bool scheme_list = path == "/scheme";
+        bool synthetic = is_synthetic(path);
+        bool has_scheme = false;
+        std::vector<char> buffer(8192);
+        std::uint64_t position = 0;
+        for (;;) {
+            long n = sys::getdents(h.fd, buffer.data(), buffer.size(), position);
+            if (n == -redox::EINTR)
+                continue;
+            if (n < 0)
+                return n;
+            if (n == 0)
+                break;
+            std::size_t used = 0;
+            while (used < static_cast<std::size_t>(n)) {
+                redox::DirentHeader header;
+                std::memcpy(&header, buffer.data() + used, offsetof(redox::DirentHeader, name));
+                if (header.record_length < sizeof header || used + header.record_length > static_cast<std::size_t>(n))
+                    return -redox::EIO;
+                const char* name = buffer.data() + used + offsetof(redox::DirentHeader, name);
+                std::string entry_name(name, strnlen(name, header.record_length - offsetof(redox::DirentHeader, name)));
+                unsigned char kind = header.kind;
+                // The list of schemes says "directory" for every scheme; some are files.
+                if (scheme_list)
+                    kind = redox::DT_UNKNOWN;
+                else if (synthetic && kind == redox::DT_CHR)
+                    kind = redox::DT_REG;
+                if (path == "/" && entry_name == "scheme")
+                    has_scheme = true;
+                if (entry_name != "." && entry_name != "..")
+                    h.entries.push_back({ std::move(entry_name), header.inode ? header.inode : unknown_inode, kind });
+                position = header.next_offset;
+                used += header.record_length;
+            }
+        }
+        if (path == "/" && !has_scheme)
+            h.entries.push_back({ "scheme", unknown_inode - 1, redox::DT_DIR });
+        return 0;
+    }
+
+    void do_setattr(Shared& shared, Request& r)
+    {
+        (void)shared;
+        Handle* h = r.has_fi ? handle_of(r) : nullptr;
+        // A path operation opens the node only to look at it; truncate needs it open for writing
+        // (that is where the write permission is checked).
+        std::unique_ptr<Fd> own;
+        int fd;
+        if (h) {
+            fd = h->fd;
+        } else {
+            bool truncate = r.to_set & FUSE_SET_ATTR_SIZE;
+            own = std::make_unique<Fd>(truncate ? sys::open(r.path.c_str(), redox::O_WRONLY) : open_node(r.path));
+            if (!own->ok())
+                return (void)fuse_reply_err(r.req, error_of(own->error()));
+            fd = own->get();
+        }
+        long e = 0;
+        if (r.to_set & FUSE_SET_ATTR_MODE)
+            e = sys::fchmod(fd, r.attr.st_mode & 07777);
+        if (e >= 0 && (r.to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))) {
+            ulong uid = (r.to_set & FUSE_SET_ATTR_UID) ? r.attr.st_uid : 0xFFFFFFFFul;
+            ulong gid = (r.to_set & FUSE_SET_ATTR_GID) ? r.attr.st_gid : 0xFFFFFFFFul;
+            e = sys::fchown(fd, uid, gid);
+        }
+        if (e >= 0 && (r.to_set & FUSE_SET_ATTR_SIZE))
+            e = sys::ftruncate(fd, static_cast<ulong>(r.attr.st_size));
+        if (e >= 0 && (r.to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME))) {
+            constexpr std::int32_t utime_now = (1 << 30) - 1;
+            constexpr std::int32_t utime_omit = (1 << 30) - 2;
+            redox::TimeSpec times[2] {};
+            auto fill = [&](redox::TimeSpec& t, int set, int set_now, const timespec& value) {
+                if (r.to_set & set_now)
+                    t.tv_nsec = utime_now;
+                else if (r.to_set & set) {
+                    t.tv_sec = value.tv_sec;
+                    t.tv_nsec = static_cast<std::int32_t>(value.tv_nsec);
+                } else
+                    t.tv_nsec = utime_omit;
+            };
+            fill(times[0], FUSE_SET_ATTR_ATIME, FUSE_SET_ATTR_ATIME_NOW, r.attr.st_atim);
+            fill(times[1], FUSE_SET_ATTR_MTIME, FUSE_SET_ATTR_MTIME_NOW, r.attr.st_mtim);
+            e = sys::futimens(fd, times);
+        }
+        if (e < 0)
+            return (void)fuse_reply_err(r.req, error_of(e));
+        struct stat st;
+        e = stat_fd(fd, r.path, st, r.inode);
+        reply_attr(r, e, st);
+    }
+
+    void do_open(Request& r, bool directory)
+    {
+        ulong flags = directory ? (redox::O_RDONLY | redox::O_DIRECTORY) : redox_open_flags(r.fi.flags);
+        long fd = sys::open(r.path.c_str(), flags);
+        if (fd < 0)
+            return (void)fuse_reply_err(r.req, error_of(fd));
+        auto* h = new Handle;
+        h->fd = static_cast<int>(fd);
+        h->synthetic = is_synthetic(r.path);
+        if (directory) {
+            if (long e = list_directory(*h, r.path, r.inode); e < 0) {
+                sys::close(h->fd);
+                delete h;
+                return (void)fuse_reply_err(r.req, error_of(e));
+            }
+        }
+        r.fi.fh = reinterpret_cast<std::uint64_t>(h);
+        if (h->synthetic && !directory) {
+            r.fi.direct_io = 1; // unknown size: Linux reads until a read returns 0
+            r.fi.nonseekable = 0;
+        }
+        r.fi.keep_cache = 0;
+        int sent = directory ? fuse_reply_open(r.req, &r.fi) : fuse_reply_open(r.req, &r.fi);
+        if (sent != 0) {
+            sys::close(h->fd);
+            delete h;
+        }
+    }
+
+    void do_create(Shared& shared, Request& r)
+    {
+        ulong flags = redox_open_flags(r.fi.flags) | redox::O_CREAT | (r.mode & 07777);
+        if (r.fi.flags & linux_excl)
+            flags |= redox::O_EXCL;
+        Fd fd(sys::open(r.path.c_str(), flags));
+        if (!fd.ok())
+            return (void)fuse_reply_err(r.req, error_of(fd.error()));
+        fuse_entry_param entry;
+        if (long e = fill_entry(shared, r.path, fd.get(), entry); e < 0)
+            return (void)fuse_reply_err(r.req, error_of(e));
+        auto* h = new Handle;
+        h->synthetic = is_synthetic(r.path);
+        h->fd = fd.release();
+        r.fi.fh = reinterpret_cast<std::uint64_t>(h);
+        if (h->synthetic)
+            r.fi.direct_io = 1;
+        if (fuse_reply_create(r.req, &entry, &r.fi) != 0) {
+            sys::close(h->fd);
+            delete h;
+            shared.inodes.forget(entry.ino, 1);
+        }
+    }
+
+    void do_readdir(Request& r)
+    {
+        Handle* h = handle_of(r);
+        if (r.offset == 0 && h->position != 0) { // rewinddir: a fresh listing
+            if (long e = list_directory(*h, r.path, r.inode); e < 0)
+                return (void)fuse_reply_err(r.req, error_of(e));
+        }
+        h->position = 1;
+        std::vector<char> buffer(r.size);
+        std::size_t used = 0;
+        for (std::size_t i = static_cast<std::size_t>(r.offset); i < h->entries.size(); ++i) {
+            const Handle::Entry& entry = h->entries[i];
+            struct stat st {};
+            st.st_ino = entry.inode;
+            st.st_mode = static_cast<mode_t>(entry.kind) << 12;
+            std::size_t n = fuse_add_direntry(
+                r.req, buffer.data() + used, buffer.size() - used, entry.name.c_str(), &st, static_cast<off_t>(i + 1));
+            if (n > buffer.size() - used)
+                break;
+            used += n;
+        }
+        fuse_reply_buf(r.req, buffer.data(), used);
+    }
+
+    void do_rename(Shared& shared, Request& r)
+    {
+        if (r.flags & ~linux_rename_noreplace)
+            return (void)fuse_reply_err(r.req, (r.flags & linux_rename_exchange) ? redox::EINVAL : redox::EINVAL);
+        if (r.flags & linux_rename_noreplace) {
+            Fd existing(open_node(r.path2));
+            if (existing.ok())
+                return (void)fuse_reply_err(r.req, redox::EEXIST);
+        }
+        Fd fd(open_node(r.path));
+        if (!fd.ok())
+            return (void)fuse_reply_err(r.req, error_of(fd.error()));
+        long e = sys::frename(fd.get(), r.path2.c_str());
+        if (e >= 0)
+            shared.inodes.rename(r.path, r.path2);
+        fuse_reply_err(r.req, error_of(e));
+    }
+
+    void do_symlink(Shared& shared, Request& r)
+    {
+        // r.path: the new link; r.path2: what it points to.
+        long fd = sys::open(r.path.c_str(),
+            redox::O_CREAT | redox::O_EXCL | redox::O_WRONLY | redox::O_SYMLINK | redox::O_NOFOLLOW | 0777);
+        if (fd < 0)
+            return (void)fuse_reply_err(r.req, error_of(fd));
+        long written = sys::write(static_cast<int>(fd), r.path2.data(), r.path2.size());
+        sys::close(static_cast<int>(fd));
+        if (written < 0 || static_cast<std::size_t>(written) != r.path2.size()) {
+            sys::unlink(r.path.c_str());
+            return (void)fuse_reply_err(r.req, written < 0 ? error_of(written) : redox::EIO);
+        }
+        reply_entry(shared, r, r.path);
+    }
+
+    void do_readlink(Request& r)
+    {
+        Fd fd(sys::open(r.path.c_str(), redox::O_RDONLY | redox::O_SYMLINK | redox::O_NOFOLLOW));
+        if (!fd.ok())
+            return (void)fuse_reply_err(r.req, error_of(fd.error()));
+        redox::Stat st {};
+        if (sys::fstat(fd.get(), st) >= 0 && (st.st_mode & redox::MODE_TYPE) != redox::MODE_SYMLINK)
+            return (void)fuse_reply_err(r.req, redox::EINVAL);
+        std::string target;
+        char buffer[1024];
+        for (;;) {
+            long n = sys::read(fd.get(), buffer, sizeof buffer);
+            if (n < 0)
+                return (void)fuse_reply_err(r.req, error_of(n));
+            if (n == 0)
+                break;
+            target.append(buffer, static_cast<std::size_t>(n));
+        }
+        fuse_reply_readlink(r.req, target.c_str());
+    }
+
+    void do_statfs(Request& r)
+    {
+        Fd fd(open_node("/"));
+        redox::StatVfs vfs {};
+        long e = fd.ok() ? sys::fstatvfs(fd.get(), vfs) : fd.error();
+        struct statvfs out {};
+        out.f_namemax = 255;
+        out.f_bsize = out.f_frsize = 4096;
+        if (e >= 0) {
+            out.f_bsize = out.f_frsize = vfs.f_bsize ? vfs.f_bsize : 4096;
+            out.f_blocks = vfs.f_blocks;
+            out.f_bfree = vfs.f_bfree;
+            out.f_bavail = vfs.f_bavail;
+        }
+        fuse_reply_statfs(r.req, &out);
+    }
+
+    void serve(Shared& shared, Request& r)
+    {
+        switch (r.op) {
+        case Op::Lookup:
+            return reply_entry(shared, r, r.path);
+        case Op::Getattr: {
+            struct stat st;
+            long e;
+            if (r.has_fi && handle_of(r))
+                e = stat_fd(handle_of(r)->fd, r.path, st, r.inode);
+            else
+                e = stat_path(r.path, st, r.inode);
+            if (e >= 0 && !st.st_ino)
+                st.st_ino = r.inode;
+            return reply_attr(r, e, st);
+        }
+        case Op::Setattr:
+            return do_setattr(shared, r);
+        case Op::Open:
+            return do_open(r, false);
+        case Op::Opendir:
+            return do_open(r, true);
+        case Op::Create:
+            return do_create(shared, r);
+        case Op::Read: {
+            std::vector<char> buffer(r.size);
+            long n = pread_handle(*handle_of(r), buffer.data(), r.size, static_cast<std::uint64_t>(r.offset));
+            if (n < 0)
+                return (void)fuse_reply_err(r.req, error_of(n));
+            return (void)fuse_reply_buf(r.req, buffer.data(), static_cast<std::size_t>(n));
+        }
+        case Op::Write: {
+            long n = pwrite_handle(*handle_of(r), r.data.data(), r.data.size(), static_cast<std::uint64_t>(r.offset));
+            if (n < 0)
+                return (void)fuse_reply_err(r.req, error_of(n));
+            return (void)fuse_reply_write(r.req, static_cast<std::size_t>(n));
+        }
+        case Op::Flush:
+            return (void)fuse_reply_err(r.req, 0);
+        case Op::Release:
+        case Op::Releasedir: {
+            Handle* h = handle_of(r);
+            h->lock.lock(); // a proxy may still be in the middle of a read on it
+            sys::close(h->fd);
+            delete h;
+            return (void)fuse_reply_err(r.req, 0);
+        }
+        case Op::Fsync:
+            return (void)fuse_reply_err(r.req, error_of(sys::fsync(handle_of(r)->fd)));
+        case Op::Fsyncdir:
+            return (void)fuse_reply_err(r.req, 0);
+        case Op::Mkdir: {
+            long e = sys::mkdir(r.path.c_str(), r.mode & 07777);
+            if (e < 0)
+                return (void)fuse_reply_err(r.req, error_of(e));
+            return reply_entry(shared, r, r.path);
+        }
+        case Op::Mknod: {
+            if (!S_ISREG(r.mode))
+                return (void)fuse_reply_err(r.req, redox::EPERM); // no device nodes or FIFOs in `file`
+            long fd = sys::open(r.path.c_str(), redox::O_CREAT | redox::O_EXCL | redox::O_WRONLY | (r.mode & 07777));
+            if (fd < 0)
+                return (void)fuse_reply_err(r.req, error_of(fd));
+            sys::close(static_cast<int>(fd));
+            return reply_entry(shared, r, r.path);
+        }
+        case Op::Unlink:
+        case Op::Rmdir: {
+            long e = r.op == Op::Unlink ? sys::unlink(r.path.c_str()) : sys::rmdir(r.path.c_str());
+            if (e >= 0)
+                shared.inodes.remove(r.path);
+            return (void)fuse_reply_err(r.req, error_of(e));
+        }
+        case Op::Rename:
+            return do_rename(shared, r);
+        case Op::Link: {
+            long e = sys::link(r.path.c_str(), r.path2.c_str());
+            if (e < 0)
+                return (void)fuse_reply_err(r.req, error_of(e));
+            return reply_entry(shared, r, r.path2);
+        }
+        case Op::Symlink:
+            return do_symlink(shared, r);
+        case Op::Readlink:
+            return do_readlink(r);
+        case Op::Readdir:
+            return do_readdir(r);
+        case Op::Statfs:
+            return do_statfs(r);
+        }
+        fuse_reply_err(r.req, redox::ENOSYS);
+    }
+
+    int proxy_worker(void* argument)
+    {
+        auto& shared = *static_cast<Shared*>(argument);
+        for (;;) {
+            auto& request = static_cast<Request&>(shared.queue.take());
+            kernel::set_current_identity(request.uid, request.gid);
+            serve(shared, request);
+            delete &request;
+        }
+    }
+
+} // namespace
+
+int proxy_main(void* shared)
+{
+    for (int i = 1; i < proxy_pool_size; ++i)
+        sys::clone(redox::CLONE_THREAD, proxy_worker, shared);
+    return proxy_worker(shared);
+}
+
+} // namespace fuse_bridge

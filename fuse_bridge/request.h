@@ -1,0 +1,73 @@
+#pragma once
+// A FUSE request on its way from the FUSE thread to a proxy context (bridge.h). Only host
+// types: no Redox ABI header here (their names clash with the host's macros).
+#define FUSE_USE_VERSION 34
+#include "../kernel_core/host_bridge.h"
+#include "inode_table.h"
+
+#include <fuse_lowlevel.h>
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fuse_bridge {
+
+enum class Op {
+    Lookup,
+    Getattr,
+    Setattr,
+    Open,
+    Create,
+    Read,
+    Write,
+    Flush,
+    Release,
+    Fsync,
+    Mkdir,
+    Mknod,
+    Unlink,
+    Rmdir,
+    Rename,
+    Link,
+    Symlink,
+    Readlink,
+    Opendir,
+    Readdir,
+    Releasedir,
+    Fsyncdir,
+    Statfs,
+};
+
+struct Request : kernel::HostRequest {
+    Op op {};
+    fuse_req_t req {};
+    std::uint32_t uid { 0 };
+    std::uint32_t gid { 0 };
+    std::string path; // the inode's (or parent + name) Redox path
+    std::string path2; // rename/link: the new path; symlink: the target
+    std::uint64_t inode { 0 };
+    bool has_fi { false };
+    fuse_file_info fi {};
+    struct stat attr {};
+    int to_set { 0 };
+    int flags { 0 }; // rename flags; mknod/create/mkdir use mode
+    mode_t mode { 0 };
+    off_t offset { 0 };
+    std::size_t size { 0 };
+    std::vector<char> data;
+};
+
+// Shared by the FUSE side and the proxies.
+struct Shared {
+    InodeTable inodes;
+    kernel::HostRequestQueue queue; // core thread only
+};
+
+// Proxy side (proxy.cpp): the entry of the `fuse-proxy` process; it starts the rest of the
+// pool as threads (they share its file table, so any proxy can serve any open file).
+int proxy_main(void* shared);
+constexpr int proxy_pool_size = 8;
+
+} // namespace fuse_bridge

@@ -1,0 +1,86 @@
+// hal/host.h for the simulator: the host-work channel (host_work.h).
+#include "host_work.h"
+
+#include "../../kernel_core/hal/host.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+
+namespace {
+
+std::mutex s_mutex;
+std::deque<std::function<void()>> s_queue; // guarded by s_mutex
+bool s_open = false; // guarded by s_mutex
+std::atomic<bool> s_pending { false };
+std::atomic<bool> s_possible { false };
+int s_eventfd = -1;
+
+} // namespace
+
+namespace sim {
+
+void host_work_open()
+{
+    std::lock_guard lock(s_mutex);
+    if (s_open)
+        return;
+    if (s_eventfd < 0)
+        s_eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    s_open = s_eventfd >= 0;
+    s_possible = s_open;
+}
+
+bool host_work_post(std::function<void()> work)
+{
+    {
+        std::lock_guard lock(s_mutex);
+        if (!s_open)
+            return false;
+        s_queue.push_back(std::move(work));
+        s_pending.store(true, std::memory_order_release);
+    }
+    std::uint64_t one = 1;
+    (void)!write(s_eventfd, &one, sizeof one);
+    return true;
+}
+
+void host_work_close()
+{
+    std::deque<std::function<void()>> dropped;
+    std::lock_guard lock(s_mutex);
+    s_open = false;
+    s_possible = false;
+    dropped.swap(s_queue);
+    s_pending = false;
+}
+
+int host_work_fd() { return s_possible ? s_eventfd : -1; }
+
+} // namespace sim
+
+namespace hal {
+
+void run_host_work()
+{
+    if (!s_pending.load(std::memory_order_acquire))
+        return;
+    std::deque<std::function<void()>> batch;
+    {
+        std::lock_guard lock(s_mutex);
+        batch.swap(s_queue);
+        s_pending.store(false, std::memory_order_relaxed);
+        std::uint64_t count;
+        (void)!read(s_eventfd, &count, sizeof count); // reset: idle() sleeps again
+    }
+    for (auto& work : batch)
+        work();
+}
+
+bool host_work_possible() { return s_possible.load(std::memory_order_relaxed); }
+
+} // namespace hal

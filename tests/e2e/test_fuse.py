@@ -1,0 +1,317 @@
+"""The FUSE bridge (issue 4): a running redox-sim's namespace mounted on a temporary directory,
+driven with real Linux tools and Python's os module."""
+import ctypes
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+from console import Console
+from simrun import BINARY
+
+HAVE_FUSE = os.path.exists("/dev/fuse")
+NOBODY = ["setpriv", "--reuid=1000", "--regid=1000", "--clear-groups"]
+
+
+def force_unmount(path):
+    if os.path.ismount(path):
+        if subprocess.run(["fusermount3", "-u", "-z", path], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", path], capture_output=True)
+
+
+def wait_for_mount(mnt, process, timeout=15):
+    """Waits until the mount serves the Redox root (the file scheme is up)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"redox-sim exited with {process.returncode} before mounting")
+        try:
+            if os.path.ismount(mnt) and "bin" in os.listdir(mnt):
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"{mnt} was not mounted within {timeout}s")
+
+
+def sh(command, **kwargs):
+    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30, **kwargs)
+
+
+@unittest.skipUnless(HAVE_FUSE, "no /dev/fuse on this machine")
+class MountedSim(unittest.TestCase):
+    """One headless simulator (`--run 'sleep 60'`) per test, mounted on a fresh directory."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="redox-fuse-")
+        os.chmod(self.tmp, 0o755)  # other users must reach the mount point
+        self.mnt = os.path.join(self.tmp, "mnt")
+        os.mkdir(self.mnt)
+        self.sim = subprocess.Popen(
+            [BINARY, "--mount", self.mnt, "--run", "sleep 60"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        wait_for_mount(self.mnt, self.sim)
+
+    def tearDown(self):
+        if self.sim.poll() is None:
+            self.sim.terminate()
+            try:
+                self.sim.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.sim.kill()
+                self.sim.wait()
+        self.sim.stdout.close()
+        self.sim.stderr.close()
+        force_unmount(self.mnt)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.mnt, *parts)
+
+
+class Namespace(MountedSim):
+    def test_root_shows_the_redox_tree_and_schemes(self):
+        names = set(os.listdir(self.mnt))
+        self.assertTrue({"bin", "etc", "home", "tmp", "scheme"} <= names, names)
+        schemes = set(os.listdir(self.path("scheme")))
+        self.assertTrue({"file", "sys", "rand", "null", "zero", "pipe", "initfs"} <= schemes, schemes)
+        self.assertTrue(os.path.isdir(self.path("scheme", "sys")))
+
+    def test_synthetic_files_stream(self):
+        result = sh(f"cat {self.path('scheme', 'sys', 'uname')}")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("Redox", result.stdout)
+        result = sh(f"head -c 32 {self.path('scheme', 'rand')} | wc -c")
+        self.assertEqual(result.stdout.strip(), "32")
+        self.assertEqual(os.stat(self.path("scheme", "sys", "uname")).st_size, 0)  # unknown size
+        with open(self.path("scheme", "zero"), "rb") as f:
+            self.assertEqual(f.read(100), bytes(100))
+        with open(self.path("scheme", "null"), "wb") as f:
+            self.assertEqual(f.write(b"gone"), 4)
+
+    def test_live_process_table(self):
+        with open(self.path("scheme", "sys", "context")) as f:
+            table = f.read()
+        self.assertIn("fuse-proxy", table)
+        self.assertIn("sleep", table)
+
+    def test_statfs(self):
+        st = os.statvfs(self.mnt)
+        self.assertGreater(st.f_blocks, 0)
+        self.assertEqual(st.f_namemax, 255)
+
+
+class Files(MountedSim):
+    def test_write_read_append_truncate(self):
+        name = self.path("tmp", "hello.txt")
+        with open(name, "w") as f:
+            f.write("hello from linux\n")
+        with open(name) as f:
+            self.assertEqual(f.read(), "hello from linux\n")
+        with open(name, "a") as f:
+            f.write("more\n")
+        self.assertEqual(os.stat(name).st_size, 22)
+        os.truncate(name, 5)
+        with open(name) as f:
+            self.assertEqual(f.read(), "hello")
+        with open(name, "r+b") as f:  # writes and reads at offsets
+            f.seek(3)
+            f.write(b"XY")
+            f.seek(1)
+            self.assertEqual(f.read(), b"elXY")
+
+    def test_large_file_round_trip(self):
+        data = os.urandom(3 * 1024 * 1024 + 123)
+        name = self.path("tmp", "big.bin")
+        with open(name, "wb") as f:
+            f.write(data)
+        with open(name, "rb") as f:
+            self.assertEqual(f.read(), data)
+
+    def test_cp_a_tree_and_diff(self):
+        source = os.path.join(self.tmp, "tree")
+        os.makedirs(os.path.join(source, "sub", "deeper"))
+        for i in range(20):
+            with open(os.path.join(source, "sub", f"file{i}.txt"), "w") as f:
+                f.write(f"line {i}\n" * (i * 50))
+        with open(os.path.join(source, "sub", "deeper", "script.sh"), "w") as f:
+            f.write("#!/bin/sh\necho hi\n")
+        os.chmod(os.path.join(source, "sub", "deeper", "script.sh"), 0o755)
+        os.symlink("sub/file3.txt", os.path.join(source, "link"))
+        target = self.path("home", "tree")
+        result = subprocess.run(["cp", "-a", source, target], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        result = subprocess.run(["diff", "-r", source, target], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(os.readlink(os.path.join(target, "link")), "sub/file3.txt")
+        self.assertEqual(os.stat(os.path.join(target, "sub", "deeper", "script.sh")).st_mode & 0o777, 0o755)
+        result = subprocess.run(["rm", "-r", target], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertFalse(os.path.exists(target))
+
+    def test_directories_links_and_metadata(self):
+        base = self.path("tmp", "d")
+        os.mkdir(base, 0o750)
+        self.assertEqual(os.stat(base).st_mode & 0o777, 0o750)
+        os.mkdir(os.path.join(base, "inner"))
+        with open(os.path.join(base, "inner", "f"), "w") as f:
+            f.write("x")
+        os.rename(os.path.join(base, "inner"), os.path.join(base, "moved"))
+        with open(os.path.join(base, "moved", "f")) as f:  # paths below a renamed directory follow it
+            self.assertEqual(f.read(), "x")
+        os.symlink("moved/f", os.path.join(base, "sym"))
+        self.assertEqual(os.readlink(os.path.join(base, "sym")), "moved/f")
+        with open(os.path.join(base, "sym")) as f:
+            self.assertEqual(f.read(), "x")
+        self.assertTrue(os.path.islink(os.path.join(base, "sym")))
+        os.link(os.path.join(base, "moved", "f"), os.path.join(base, "hard"))
+        self.assertEqual(os.stat(os.path.join(base, "hard")).st_nlink, 2)
+        self.assertEqual(os.stat(os.path.join(base, "hard")).st_ino, os.stat(os.path.join(base, "moved", "f")).st_ino)
+        os.chmod(os.path.join(base, "hard"), 0o604)
+        self.assertEqual(os.stat(os.path.join(base, "moved", "f")).st_mode & 0o777, 0o604)
+        os.utime(os.path.join(base, "hard"), (1_000_000_000, 1_234_567_890))
+        self.assertEqual(os.stat(os.path.join(base, "hard")).st_mtime, 1_234_567_890)
+        os.chown(os.path.join(base, "hard"), 1234, 5678)
+        st = os.stat(os.path.join(base, "hard"))
+        self.assertEqual((st.st_uid, st.st_gid), (1234, 5678))
+        result = sh(f"mv {base}/hard {base}/renamed && ls {base}")
+        self.assertEqual(result.stdout.split(), ["moved", "renamed", "sym"])
+        os.unlink(os.path.join(base, "renamed"))
+        os.unlink(os.path.join(base, "sym"))
+        os.unlink(os.path.join(base, "moved", "f"))
+        os.rmdir(os.path.join(base, "moved"))
+        os.rmdir(base)
+        self.assertFalse(os.path.exists(base))
+
+    def test_errors_are_redox_errnos(self):
+        base = self.path("tmp", "e")
+        os.mkdir(base)
+        with open(os.path.join(base, "file"), "w") as f:
+            f.write("data")
+        os.mkdir(os.path.join(base, "full"))
+        open(os.path.join(base, "full", "x"), "w").close()
+        cases = [
+            (lambda: open(os.path.join(base, "missing")), errno.ENOENT),
+            (lambda: os.mkdir(os.path.join(base, "full")), errno.EEXIST),
+            (lambda: os.listdir(os.path.join(base, "file")), errno.ENOTDIR),
+            (lambda: open(os.path.join(base, "file", "x")), errno.ENOTDIR),
+            (lambda: open(os.path.join(base, "full"), "w"), errno.EISDIR),
+            (lambda: os.rmdir(os.path.join(base, "full")), errno.ENOTEMPTY),
+            (lambda: os.rmdir(os.path.join(base, "file")), errno.ENOTDIR),
+            (lambda: os.open(os.path.join(base, "file"), os.O_CREAT | os.O_EXCL | os.O_WRONLY), errno.EEXIST),
+        ]
+        for action, expected in cases:
+            with self.assertRaises(OSError) as caught:
+                action()
+            self.assertEqual(caught.exception.errno, expected, caught.exception)
+        # rename(2) with RENAME_NOREPLACE onto an existing name.
+        libc = ctypes.CDLL(None, use_errno=True)
+        AT_FDCWD, RENAME_NOREPLACE = -100, 1
+        r = libc.renameat2(AT_FDCWD, os.path.join(base, "file").encode(), AT_FDCWD,
+                           os.path.join(base, "full").encode(), RENAME_NOREPLACE)
+        self.assertEqual((r, ctypes.get_errno()), (-1, errno.EEXIST))
+        self.assertTrue(os.path.isfile(os.path.join(base, "file")))
+
+    def test_a_non_root_user_is_checked_by_redox(self):
+        secret = self.path("tmp", "secret")
+        with open(secret, "w") as f:
+            f.write("root only\n")
+        os.chmod(secret, 0o600)
+        result = subprocess.run([*NOBODY, "cat", secret], capture_output=True, text=True)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("Permission denied", result.stderr)
+        mine = self.path("tmp", "mine")
+        result = subprocess.run([*NOBODY, "sh", "-c", f"echo hi > {mine}"], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        st = os.stat(mine)
+        self.assertEqual((st.st_uid, st.st_gid), (1000, 1000))
+        result = subprocess.run([*NOBODY, "touch", self.path("etc", "nope")], capture_output=True, text=True)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("Permission denied", result.stderr)
+
+
+@unittest.skipUnless(HAVE_FUSE, "no /dev/fuse on this machine")
+class Lifecycle(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="redox-fuse-")
+        os.chmod(self.tmp, 0o755)
+        self.mnt = os.path.join(self.tmp, "mnt")
+        os.mkdir(self.mnt)
+
+    def tearDown(self):
+        force_unmount(self.mnt)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_linux_and_redox_see_the_same_files(self):
+        console = Console("--mount", self.mnt)
+        try:
+            console.read_until("# ", timeout=15)
+            wait_for_mount(self.mnt, console.process)
+            with open(os.path.join(self.mnt, "tmp", "from-linux"), "w") as f:
+                f.write("written by linux\n")
+            console.line("cat /tmp/from-linux")
+            console.read_until("written by linux")
+            console.line("echo written by redox > /tmp/from-redox")
+            console.read_until("# ")
+            deadline = time.monotonic() + 5
+            while not os.path.exists(os.path.join(self.mnt, "tmp", "from-redox")) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with open(os.path.join(self.mnt, "tmp", "from-redox")) as f:
+                self.assertEqual(f.read(), "written by redox\n")
+            console.line("shutdown")
+            self.assertEqual(console.wait(timeout=10), 0)
+        finally:
+            console.kill()
+        self.assertFalse(os.path.ismount(self.mnt))
+
+    def test_unmounted_after_exit_and_after_sigterm(self):
+        result = subprocess.run([BINARY, "--mount", self.mnt, "--run", "ls /"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr, "")
+        self.assertFalse(os.path.ismount(self.mnt))
+        sim = subprocess.Popen([BINARY, "--mount", self.mnt, "--run", "sleep 60"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for_mount(self.mnt, sim)
+            sim.send_signal(signal.SIGTERM)
+            self.assertEqual(sim.wait(timeout=10), -signal.SIGTERM)
+        finally:
+            if sim.poll() is None:
+                sim.kill()
+                sim.wait()
+        self.assertFalse(os.path.ismount(self.mnt))
+
+    def test_a_stale_mount_is_cleaned_up(self):
+        sim = subprocess.Popen([BINARY, "--mount", self.mnt, "--run", "sleep 60"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_mount(self.mnt, sim)
+        sim.kill()  # SIGKILL: no chance to unmount
+        sim.wait()
+        with self.assertRaises(OSError) as caught:
+            os.stat(self.mnt)
+        self.assertEqual(caught.exception.errno, errno.ENOTCONN)
+        result = subprocess.run([BINARY, "--mount", self.mnt, "--run", "ls /scheme/sys"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("stale FUSE mount", result.stderr)
+        self.assertFalse(os.path.ismount(self.mnt))
+
+    def test_no_mount_and_unusable_mount_points(self):
+        result = subprocess.run([BINARY, "--no-mount", "--run", "echo ok"], capture_output=True, text=True, timeout=30)
+        self.assertEqual((result.returncode, result.stdout, result.stderr), (0, "ok\n", ""))
+        not_a_dir = os.path.join(self.tmp, "file")
+        open(not_a_dir, "w").close()
+        result = subprocess.run([BINARY, "--mount", not_a_dir, "--run", "echo ok"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual((result.returncode, result.stdout), (0, "ok\n"))
+        self.assertIn("running without it", result.stderr)
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
