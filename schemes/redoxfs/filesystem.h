@@ -1,0 +1,208 @@
+#pragma once
+// RedoxFS: a copy-on-write file system on a BlockDevice (format: format.h and
+// docs/redoxfs-format.md). Platform-free: only ktl and the ABI headers, no globals.
+//
+// Operations work on node ids (the daemon resolves paths). Every change goes to new
+// blocks that live in memory (metadata) or are written at once to free blocks (file
+// data); commit() writes them all, flushes, then writes the next header of the ring and
+// flushes again. Blocks freed by the running transaction become reusable only after the
+// commit that frees them, so a crash at any moment leaves the last commit intact.
+//
+// Errors are positive Linux errno values; after EIO, last_error() says why.
+#include "block_device.h"
+#include "abi/redox/flags.h"
+#include "ktl/string.h"
+#include "ktl/string_view.h"
+
+namespace redoxfs {
+
+using ktl::String;
+using ktl::StringView;
+using ktl::Vector;
+
+struct Time {
+    i64 sec { 0 };
+    u32 nsec { 0 };
+};
+
+struct NodeStat {
+    u32 id;
+    u32 mode;
+    u32 uid;
+    u32 gid;
+    u32 links;
+    u64 size;
+    u64 blocks; // 4 KiB blocks used by the data (0 for inline data)
+    Time atime;
+    Time mtime;
+    Time ctime;
+};
+
+struct DirEntry {
+    String name;
+    u32 id;
+    u32 type; // mode type bits (e.g. MODE_DIR)
+};
+
+struct ReadDirResult {
+    Vector<DirEntry> entries;
+    u64 next_cookie { 0 }; // pass back to continue
+    bool end { false };    // no more entries after these
+};
+
+struct FsStat {
+    u32 block_size;
+    u64 blocks;
+    u64 free_blocks;
+    u64 nodes;
+};
+
+struct MkfsOptions {
+    u8 uuid[16] {};
+    Time now {};
+    u32 root_mode { 0755 };
+    u32 root_uid { 0 };
+    u32 root_gid { 0 };
+};
+
+class FileSystem {
+public:
+    explicit FileSystem(BlockDevice& device);
+    ~FileSystem();
+    FileSystem(const FileSystem&) = delete;
+    FileSystem& operator=(const FileSystem&) = delete;
+
+    // Writes an empty file system (a root directory) over the whole device.
+    static ErrorOr<void> mkfs(BlockDevice& device, const MkfsOptions& options);
+    // Loads the newest valid header. EIO: corruption or a truncated image; EINVAL: not a
+    // RedoxFS image, or another format version. last_error() says which, in English.
+    ErrorOr<void> mount();
+    StringView last_error() const { return { m_error, ktl::cstring_length(m_error) }; }
+
+    // The time stamped on changes until the next set_time.
+    void set_time(Time now) { m_now = now; }
+
+    // Names are single components: "." and ".." are not stored (resolve ".." with parent()).
+    // readdir pages: pass next_cookie back; entries added or removed meanwhile may be
+    // missed or repeated. Times are stamped from set_time; reads do not change atime.
+    u32 root_id() const { return ROOT_ID; }
+    ErrorOr<u32> lookup(u32 dir, StringView name);
+    ErrorOr<u32> parent(u32 dir); // the directory holding dir (the root's is the root)
+    ErrorOr<u32> create(u32 dir, StringView name, u32 mode, u32 uid, u32 gid); // mode with type bits (default file)
+    ErrorOr<u32> mkdir(u32 dir, StringView name, u32 mode, u32 uid, u32 gid);
+    ErrorOr<u32> symlink(u32 dir, StringView name, StringView target, u32 uid, u32 gid);
+    ErrorOr<void> link(u32 dir, StringView name, u32 target);
+    ErrorOr<void> unlink(u32 dir, StringView name);
+    ErrorOr<void> rmdir(u32 dir, StringView name);
+    ErrorOr<void> rename(u32 old_dir, StringView old_name, u32 new_dir, StringView new_name);
+    ErrorOr<String> readlink(u32 id);
+    ErrorOr<usize> read(u32 id, u64 offset, void* buffer, usize length);
+    ErrorOr<usize> write(u32 id, u64 offset, const void* buffer, usize length);
+    ErrorOr<void> truncate(u32 id, u64 size);
+    ErrorOr<NodeStat> stat(u32 id);
+    ErrorOr<void> chmod(u32 id, u32 mode); // permission bits only
+    ErrorOr<void> chown(u32 id, u32 uid, u32 gid);
+    ErrorOr<void> utimens(u32 id, Time atime, Time mtime);
+    ErrorOr<ReadDirResult> readdir(u32 dir, u64 cookie, usize max_entries);
+    FsStat statvfs() const;
+    ErrorOr<void> commit();
+    bool has_changes() const { return m_changed; }
+    // Changed metadata waits in memory until the commit; when more than this many blocks
+    // wait, the next operation commits first (default 16384 blocks, 64 MiB).
+    void set_dirty_limit(usize blocks) { m_dirty_limit = blocks; }
+    u64 generation() const { return m_header.generation; }
+    const u8* uuid() const { return m_header.uuid; }
+    // Whether a block belongs to the running transaction's tree (tests, tools).
+    bool block_in_use(u64 block) const { return block < m_header.size && is_used(block); }
+
+    // Checks the whole committed-or-pending tree (see fsck.h); appends findings to report.
+    // Returns the number of errors found.
+    u64 check(String& report);
+
+private:
+    friend struct Checker;
+    struct Cached;
+    struct Cache;
+    struct Found {
+        u64 bucket_index;
+        usize offset; // of the entry in the bucket block
+        u32 id;
+        u32 type;
+    };
+
+    Error fail(int code, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+    void begin_op();
+
+    // Blocks and the allocator.
+    ErrorOr<const u8*> read_meta(const BlockPtr& ptr);
+    ErrorOr<void> read_data(const BlockPtr& ptr, u8* buffer);
+    ErrorOr<u8*> modify(BlockPtr& ptr);
+    ErrorOr<void> write_data(BlockPtr& ptr, const u8* buffer);
+    ErrorOr<u64> allocate();
+    void release(u64 addr);
+    bool is_used(u64 addr) const { return m_bits[addr / 64] >> (addr % 64) & 1; }
+    bool is_committed(u64 addr) const { return m_committed[addr / 64] >> (addr % 64) & 1; }
+    bool is_owned(u64 addr) const { return is_used(addr) && !is_committed(addr); }
+    u64 allocatable() const;
+    ErrorOr<void> ensure_space(u64 blocks, bool removal = false);
+    ErrorOr<void> check_ptr(const BlockPtr& ptr);
+
+    // Pointer-table trees.
+    ErrorOr<BlockPtr> tree_lookup(const BlockPtr& root, u8 levels, u64 index);
+    ErrorOr<BlockPtr*> tree_slot(BlockPtr& root, u8& levels, u64 index);
+    ErrorOr<void> tree_clear(BlockPtr& root, u8 levels, u64 first, u64 last);
+    ErrorOr<void> clear_range(BlockPtr& ptr, u8 level, u64 base, u64 first, u64 last);
+    ErrorOr<void> free_subtree(const BlockPtr& ptr, u8 level);
+    ErrorOr<u64> tree_next(const BlockPtr& root, u8 levels, u64 from); // ~0 at the end
+    ErrorOr<u64> next_in(const BlockPtr& ptr, u8 level, u64 base, u64 from);
+    ErrorOr<void> flush_tree(BlockPtr& ptr, u8 level, int kind);
+
+    // Nodes.
+    ErrorOr<const Node*> node(u32 id);
+    ErrorOr<Node*> node_mut(u32 id);
+    ErrorOr<Node*> new_node(u32& id, u32 mode, u32 uid, u32 gid);
+    ErrorOr<void> free_node(u32 id);
+    ErrorOr<void> drop_link(u32 id);
+    ErrorOr<void> set_size(Node* node, u64 size);
+    ErrorOr<void> uninline(Node* node);
+
+    // Directories.
+    ErrorOr<u64> find_bucket(const Node* dir, u64 hash);
+    ErrorOr<Found> dir_find(const Node* dir, StringView name);
+    ErrorOr<void> dir_insert(u32 dir, StringView name, u32 id, u32 type);
+    ErrorOr<void> dir_insert_into(Node* dir, StringView name, u32 id, u32 type);
+    ErrorOr<void> dir_remove(u32 dir, const Found& found);
+    ErrorOr<void> dir_replace(u32 dir, const Found& found, u32 id, u32 type);
+    ErrorOr<const Node*> dir_node(u32 dir);
+    ErrorOr<u32> make_node(u32 dir, StringView name, u32 mode, u32 uid, u32 gid);
+
+    ErrorOr<void> write_header();
+    ErrorOr<void> commit_now();
+    ErrorOr<void> commit_steps();
+    ErrorOr<void> load_bitmap();
+    ErrorOr<void> commit_bitmap();
+    ErrorOr<bool> is_ancestor(u32 ancestor, u32 dir);
+
+    BlockDevice& m_device;
+    Header m_header {};
+    Vector<u64> m_bits;      // used blocks in the running transaction
+    Vector<u64> m_committed; // used blocks in the last commit
+    u64 m_used { 0 };     // set bits in m_bits
+    u64 m_reserved { 0 }; // committed blocks freed by this transaction (not yet reusable)
+    i64 m_block_delta { 0 }; // allocations minus releases (to count a file's blocks)
+    u64 m_cursor { HEADER_RING };
+    u8* m_scratch { nullptr };
+    Cache* m_cache { nullptr };
+    Time m_now {};
+    usize m_dirty_limit { 16384 };
+    bool m_mounted { false };
+    bool m_broken { false }; // a commit failed: refuse changes until a remount
+    bool m_changed { false };
+    char m_error[256] {};
+};
+
+// Validates a directory entry name: ENAMETOOLONG over MAX_NAME, EINVAL when empty or
+// containing '/' or NUL, EEXIST for "." and "..".
+ErrorOr<void> validate_name(StringView name);
+
+} // namespace redoxfs

@@ -1,0 +1,769 @@
+// Unit tests for the RedoxFS library (schemes/redoxfs): the in-memory block device, the
+// copy-on-write file system, crash safety, corruption detection and fsck.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../../kernel_core/abi/redox/undef_host_macros.h"
+
+#include "../../schemes/redoxfs/filesystem.h"
+#include "../../schemes/redoxfs/fsck.h"
+
+using namespace redoxfs;
+using redox::MODE_DIR;
+using redox::MODE_FILE;
+using redox::MODE_SYMLINK;
+
+namespace {
+
+template<typename T>
+int error_of(ErrorOr<T>&& result)
+{
+    return result.is_error() ? result.error().code : 0;
+}
+
+template<typename T>
+T must(ErrorOr<T>&& result)
+{
+    REQUIRE_MESSAGE(!result.is_error(), "errno ", result.is_error() ? result.error().code : 0);
+    return result.release_value();
+}
+
+void must(ErrorOr<void>&& result)
+{
+    REQUIRE_MESSAGE(!result.is_error(), "errno ", result.is_error() ? result.error().code : 0);
+}
+
+void format(BlockDevice& device)
+{
+    MkfsOptions options;
+    options.uuid[0] = 0x42;
+    options.now = { 1000, 5 };
+    must(FileSystem::mkfs(device, options));
+}
+
+void check_clean(BlockDevice& device)
+{
+    FsckResult result = fsck(device);
+    INFO(result.report.c_str());
+    CHECK(result.clean);
+}
+
+std::vector<u8> pattern(usize size, u32 seed)
+{
+    std::vector<u8> bytes(size);
+    u32 x = seed * 2654435761u + 1;
+    for (auto& b : bytes) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        b = static_cast<u8>(x);
+    }
+    return bytes;
+}
+
+std::vector<u8> read_all(FileSystem& fs, u32 id)
+{
+    NodeStat st = must(fs.stat(id));
+    std::vector<u8> bytes(st.size);
+    usize n = must(fs.read(id, 0, bytes.data(), bytes.size()));
+    CHECK(n == st.size);
+    return bytes;
+}
+
+StringView sv(const std::string& s) { return { s.c_str(), s.size() }; }
+
+} // namespace
+
+TEST_CASE("redoxfs: memory block device drops unflushed writes and injects failures")
+{
+    MemoryBlockDevice device(16);
+    u8 block[BLOCK_SIZE];
+    std::memset(block, 0xAB, sizeof(block));
+    must(device.write_block(3, block));
+    must(device.flush());
+    std::memset(block, 0xCD, sizeof(block));
+    must(device.write_block(3, block));
+    must(device.write_block(4, block));
+    device.crash();
+    u8 back[BLOCK_SIZE];
+    must(device.read_block(3, back));
+    CHECK(back[0] == 0xAB);
+    must(device.read_block(4, back));
+    CHECK(back[100] == 0);
+    CHECK(error_of(device.read_block(16, back)) == redox::EIO);
+    device.fail_writes_after(1);
+    must(device.write_block(5, block));
+    CHECK(error_of(device.write_block(6, block)) == redox::EIO);
+    CHECK(error_of(device.flush()) == redox::EIO);
+    device.stop_failing();
+    must(device.flush());
+    device.truncate(8);
+    CHECK(device.block_count() == 8);
+}
+
+TEST_CASE("redoxfs: mkfs, files with holes, truncate, remount")
+{
+    MemoryBlockDevice device(8192);
+    format(device);
+    check_clean(device);
+    auto big = pattern(3 * 1024 * 1024 + 123, 7);
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        fs.set_time({ 2000, 42 });
+        u32 root = fs.root_id();
+        NodeStat rs = must(fs.stat(root));
+        CHECK((rs.mode & redox::MODE_TYPE) == MODE_DIR);
+        CHECK(rs.links == 2);
+
+        u32 small = must(fs.create(root, "small.txt", 0644, 1000, 100));
+        CHECK(must(fs.write(small, 0, "hello", 5)) == 5);
+        CHECK(must(fs.write(small, 10, "world", 5)) == 5);
+        char buffer[32] = {};
+        CHECK(must(fs.read(small, 0, buffer, sizeof(buffer))) == 15);
+        CHECK(std::memcmp(buffer, "hello\0\0\0\0\0world", 15) == 0);
+        NodeStat ss = must(fs.stat(small));
+        CHECK(ss.uid == 1000);
+        CHECK(ss.gid == 100);
+        CHECK(ss.mtime.sec == 2000);
+        CHECK(ss.mtime.nsec == 42);
+        CHECK(ss.blocks == 0); // inline
+
+        u32 file = must(fs.create(root, "big", 0600, 0, 0));
+        must(fs.write(file, 0, big.data(), big.size()));
+        // A hole: write 1 MiB far past the end, then a few bytes in the middle of the hole.
+        u64 far = 5ull << 30;
+        auto tail = pattern(1 << 20, 9);
+        must(fs.write(file, far, tail.data(), tail.size()));
+        must(fs.write(file, 1ull << 30, "x", 1));
+        NodeStat bs = must(fs.stat(file));
+        CHECK(bs.size == far + tail.size());
+        CHECK(bs.blocks < 2000); // sparse: about 1024 + 256 + 1 data blocks plus tables
+        std::vector<u8> chunk(8192, 0xFF);
+        CHECK(must(fs.read(file, 4ull << 30, chunk.data(), chunk.size())) == chunk.size());
+        CHECK(std::all_of(chunk.begin(), chunk.end(), [](u8 b) { return b == 0; }));
+        must(fs.commit());
+        check_clean(device);
+
+        // Truncate down into the middle of a block, then up again: the tail reads zeros.
+        must(fs.truncate(file, 10000));
+        must(fs.truncate(file, 20000));
+        std::vector<u8> back(20000);
+        CHECK(must(fs.read(file, 0, back.data(), back.size())) == 20000);
+        CHECK(std::memcmp(back.data(), big.data(), 10000) == 0);
+        CHECK(std::all_of(back.begin() + 10000, back.end(), [](u8 b) { return b == 0; }));
+        // Inline files grow into blocks and shrink again.
+        auto mid = pattern(10000, 3);
+        must(fs.write(small, 0, mid.data(), mid.size()));
+        CHECK(read_all(fs, small) == mid);
+        must(fs.truncate(small, 100));
+        CHECK(read_all(fs, small) == std::vector<u8>(mid.begin(), mid.begin() + 100));
+        must(fs.truncate(file, 0));
+        must(fs.write(file, 0, big.data(), big.size()));
+        must(fs.commit());
+    }
+    check_clean(device);
+    FileSystem fs(device);
+    must(fs.mount());
+    u32 file = must(fs.lookup(fs.root_id(), "big"));
+    CHECK(read_all(fs, file) == big);
+    u32 small = must(fs.lookup(fs.root_id(), "small.txt"));
+    CHECK(must(fs.stat(small)).size == 100);
+    CHECK(fs.generation() >= 3);
+}
+
+TEST_CASE("redoxfs: a directory with 100,000 entries")
+{
+    MemoryBlockDevice device(32768);
+    format(device);
+    FileSystem fs(device);
+    must(fs.mount());
+    u32 dir = must(fs.mkdir(fs.root_id(), "many", 0755, 0, 0));
+    u32 target = must(fs.create(dir, "target", 0644, 0, 0));
+    constexpr int COUNT = 100000;
+    auto start = std::chrono::steady_clock::now();
+    char name[64];
+    for (int i = 0; i < COUNT - 1; ++i) {
+        std::snprintf(name, sizeof(name), "entry-%06d-with-a-longer-name", i);
+        auto linked = fs.link(dir, name, target);
+        REQUIRE_MESSAGE(!linked.is_error(), name);
+    }
+    for (int i = 0; i < COUNT - 1; ++i) {
+        std::snprintf(name, sizeof(name), "entry-%06d-with-a-longer-name", i);
+        REQUIRE(must(fs.lookup(dir, name)) == target);
+    }
+    CHECK(error_of(fs.lookup(dir, "entry-missing")) == redox::ENOENT);
+    must(fs.commit());
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    MESSAGE("100,000 entries: created, looked up and committed in ", seconds, " s");
+    CHECK(seconds < 10.0);
+    CHECK(must(fs.stat(target)).links == COUNT);
+
+    usize seen = 0;
+    u64 cookie = 0;
+    for (;;) {
+        ReadDirResult page = must(fs.readdir(dir, cookie, 1000));
+        seen += page.entries.size();
+        if (page.end)
+            break;
+        REQUIRE(page.entries.size() == 1000);
+        cookie = page.next_cookie;
+    }
+    CHECK(seen == COUNT);
+    for (int i = 0; i < COUNT - 1; i += 2) {
+        std::snprintf(name, sizeof(name), "entry-%06d-with-a-longer-name", i);
+        must(fs.unlink(dir, name));
+    }
+    must(fs.commit());
+    CHECK(must(fs.stat(target)).links == COUNT / 2);
+    check_clean(device);
+}
+
+TEST_CASE("redoxfs: names, links, rename and removal semantics")
+{
+    MemoryBlockDevice device(2048);
+    format(device);
+    FileSystem fs(device);
+    must(fs.mount());
+    u32 root = fs.root_id();
+    u32 a = must(fs.mkdir(root, "a", 0755, 0, 0));
+    u32 b = must(fs.mkdir(root, "b", 0755, 0, 0));
+    u32 f = must(fs.create(a, "f", 0644, 0, 0));
+    must(fs.write(f, 0, "data", 4));
+
+    CHECK(error_of(fs.create(a, "f", 0644, 0, 0)) == redox::EEXIST);
+    CHECK(error_of(fs.mkdir(a, "f", 0755, 0, 0)) == redox::EEXIST);
+    CHECK(error_of(fs.create(f, "x", 0644, 0, 0)) == redox::ENOTDIR);
+    CHECK(error_of(fs.lookup(a, "nothing")) == redox::ENOENT);
+    std::string longest(MAX_NAME, 'n');
+    must(fs.create(a, sv(longest), 0644, 0, 0));
+    CHECK(must(fs.lookup(a, sv(longest))) > 0);
+    std::string too_long(MAX_NAME + 1, 'n');
+    CHECK(error_of(fs.create(a, sv(too_long), 0644, 0, 0)) == redox::ENAMETOOLONG);
+    CHECK(error_of(fs.lookup(a, sv(too_long))) == redox::ENAMETOOLONG);
+    CHECK(error_of(fs.unlink(root, "a")) == redox::EISDIR);
+    CHECK(error_of(fs.rmdir(a, "f")) == redox::ENOTDIR);
+    CHECK(error_of(fs.rmdir(root, "a")) == redox::ENOTEMPTY);
+    CHECK(error_of(fs.write(a, 0, "x", 1)) == redox::EISDIR);
+    CHECK(error_of(fs.link(root, "alias", a)) == redox::EPERM);
+    CHECK(must(fs.stat(root)).links == 4);
+
+    // Hard links.
+    must(fs.link(b, "g", f));
+    CHECK(must(fs.stat(f)).links == 2);
+    must(fs.unlink(a, "f"));
+    CHECK(must(fs.stat(f)).links == 1);
+    char buffer[8] = {};
+    CHECK(must(fs.read(must(fs.lookup(b, "g")), 0, buffer, 8)) == 4);
+
+    // Symlinks.
+    u32 s = must(fs.symlink(root, "s", "/b/g", 0, 0));
+    CHECK((must(fs.stat(s)).mode & redox::MODE_TYPE) == MODE_SYMLINK);
+    CHECK(must(fs.readlink(s)) == "/b/g");
+    CHECK(error_of(fs.readlink(f)) == redox::EINVAL);
+
+    // rename: replace a file atomically; the replaced node goes away.
+    u32 h = must(fs.create(b, "h", 0644, 0, 0));
+    must(fs.rename(b, "g", b, "h"));
+    CHECK(must(fs.lookup(b, "h")) == f);
+    CHECK(error_of(fs.lookup(b, "g")) == redox::ENOENT);
+    CHECK(error_of(fs.stat(h)) == redox::ENOENT);
+    // Same node under both names: nothing happens.
+    must(fs.link(b, "h2", f));
+    must(fs.rename(b, "h", b, "h2"));
+    CHECK(must(fs.lookup(b, "h")) == f);
+    must(fs.unlink(b, "h2"));
+    // Directories: moving updates link counts; into itself is EINVAL; kinds must match.
+    u32 c = must(fs.mkdir(a, "c", 0755, 0, 0));
+    CHECK(error_of(fs.rename(root, "a", c, "x")) == redox::EINVAL);
+    CHECK(error_of(fs.rename(root, "a", a, "x")) == redox::EINVAL);
+    CHECK(error_of(fs.rename(b, "h", root, "a")) == redox::EISDIR);
+    CHECK(error_of(fs.rename(a, "c", b, "h")) == redox::ENOTDIR);
+    CHECK(must(fs.parent(c)) == a);
+    must(fs.rename(a, "c", b, "c"));
+    CHECK(must(fs.parent(c)) == b);
+    CHECK(must(fs.parent(root)) == root);
+    CHECK(error_of(fs.parent(f)) == redox::ENOTDIR);
+    CHECK(error_of(fs.readdir(root, 0, 0)) == redox::EINVAL);
+    CHECK(must(fs.stat(a)).links == 2);
+    CHECK(must(fs.stat(b)).links == 3);
+    // Replacing an empty directory works, a non-empty one does not.
+    u32 d = must(fs.mkdir(root, "d", 0755, 0, 0));
+    must(fs.create(d, "inside", 0644, 0, 0));
+    CHECK(error_of(fs.rename(b, "c", root, "d")) == redox::ENOTEMPTY);
+    must(fs.unlink(d, "inside"));
+    must(fs.rename(b, "c", root, "d"));
+    CHECK(must(fs.lookup(root, "d")) == c);
+    CHECK(error_of(fs.stat(d)) == redox::ENOENT);
+    CHECK(must(fs.stat(root)).links == 5); // a, b, d(=c)
+
+    // Attributes.
+    must(fs.chmod(f, 0600));
+    must(fs.chown(f, 5, 6));
+    must(fs.utimens(f, { 11, 12 }, { 13, 14 }));
+    NodeStat st = must(fs.stat(f));
+    CHECK((st.mode & 07777) == 0600);
+    CHECK((st.mode & redox::MODE_TYPE) == MODE_FILE);
+    CHECK(st.uid == 5);
+    CHECK(st.atime.sec == 11);
+    CHECK(st.mtime.nsec == 14);
+
+    must(fs.rmdir(root, "d"));
+    CHECK(must(fs.stat(root)).links == 4);
+    FsStat vfs = fs.statvfs();
+    CHECK(vfs.block_size == BLOCK_SIZE);
+    CHECK(vfs.blocks == 2048);
+    CHECK(vfs.free_blocks < vfs.blocks);
+    must(fs.commit());
+    check_clean(device);
+}
+
+TEST_CASE("redoxfs: ENOSPC leaves a consistent file system")
+{
+    MemoryBlockDevice device(1024);
+    format(device);
+    FileSystem fs(device);
+    must(fs.mount());
+    u32 root = fs.root_id();
+    auto chunk = pattern(64 * 1024, 5);
+    u32 file = must(fs.create(root, "fill", 0644, 0, 0));
+    u64 offset = 0;
+    int error = 0;
+    for (int i = 0; i < 1000 && !error; ++i) {
+        auto written = fs.write(file, offset, chunk.data(), chunk.size());
+        if (written.is_error())
+            error = written.error().code;
+        else
+            offset += chunk.size();
+    }
+    CHECK(error == redox::ENOSPC);
+    int files = 0;
+    for (error = 0; files < 10000 && !error; ++files) {
+        auto created = fs.create(root, sv("f" + std::to_string(files)), 0644, 0, 0);
+        if (created.is_error())
+            error = created.error().code;
+    }
+    CHECK(error == redox::ENOSPC);
+    must(fs.commit());
+    check_clean(device);
+    // Removal still works on a full file system, and the space comes back.
+    must(fs.unlink(root, "fill"));
+    must(fs.commit());
+    check_clean(device);
+    // Freed blocks are reusable only after a commit: when space runs out, the file
+    // system commits by itself to get them back.
+    u32 refill = must(fs.create(root, "refill", 0644, 0, 0));
+    offset = 0;
+    for (int i = 0; i < 1000; ++i) {
+        auto written = fs.write(refill, offset, chunk.data(), chunk.size());
+        if (written.is_error())
+            break;
+        offset += chunk.size();
+    }
+    REQUIRE(offset >= 4 * chunk.size());
+    u64 generation = fs.generation();
+    must(fs.unlink(root, "refill"));
+    CHECK(fs.has_changes());
+    u32 again = must(fs.create(root, "again", 0644, 0, 0));
+    must(fs.write(again, 0, chunk.data(), chunk.size()));
+    u32 big = must(fs.create(root, "big", 0644, 0, 0));
+    for (u64 at = 0; at + 2 * chunk.size() < offset; at += chunk.size())
+        must(fs.write(big, at, chunk.data(), chunk.size()));
+    CHECK(fs.generation() > generation); // committed on its own to reuse the blocks
+    must(fs.unlink(root, "big"));
+    must(fs.write(again, 0, chunk.data(), chunk.size()));
+    must(fs.commit());
+    check_clean(device);
+    FileSystem remounted(device);
+    must(remounted.mount());
+    CHECK(read_all(remounted, must(remounted.lookup(root, "again"))) == chunk);
+}
+
+TEST_CASE("redoxfs: a crash before the header write keeps the previous commit")
+{
+    MemoryBlockDevice device(4096);
+    format(device);
+    auto first = pattern(200000, 1);
+    auto second = pattern(300000, 2);
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        u32 f = must(fs.create(fs.root_id(), "kept", 0644, 0, 0));
+        must(fs.write(f, 0, first.data(), first.size()));
+        must(fs.commit());
+        // Uncommitted: overwrite, create, remove; data blocks reach the device at once.
+        must(fs.write(f, 0, second.data(), second.size()));
+        must(fs.create(fs.root_id(), "lost", 0644, 0, 0));
+        must(fs.mkdir(fs.root_id(), "lostdir", 0755, 0, 0));
+        device.crash();
+    }
+    check_clean(device);
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        CHECK(read_all(fs, must(fs.lookup(fs.root_id(), "kept"))) == first);
+        CHECK(error_of(fs.lookup(fs.root_id(), "lost")) == redox::ENOENT);
+    }
+    // Failures at every point of a commit, then a crash: either the old or the new state.
+    for (i64 fail_after = 0; fail_after < 40; fail_after += 3) {
+        u64 before;
+        {
+            FileSystem fs(device);
+            must(fs.mount());
+            before = fs.generation();
+            u32 f = must(fs.lookup(fs.root_id(), "kept"));
+            must(fs.write(f, 0, second.data(), 8192));
+            device.fail_writes_after(fail_after);
+            auto committed = fs.commit();
+            if (committed.is_error()) {
+                // After a failed commit the file system refuses changes until a remount.
+                device.stop_failing();
+                CHECK(error_of(fs.write(f, 0, first.data(), 10)) == redox::EIO);
+                CHECK(error_of(fs.commit()) == redox::EIO);
+                CHECK(std::string(fs.last_error().chars()).find("remount") != std::string::npos);
+            }
+            device.crash();
+        }
+        check_clean(device);
+        FileSystem fs(device);
+        must(fs.mount());
+        u32 f = must(fs.lookup(fs.root_id(), "kept"));
+        auto now = read_all(fs, f);
+        if (fs.generation() == before) {
+            CHECK(now == first);
+        } else {
+            CHECK(fs.generation() == before + 1);
+            CHECK(std::memcmp(now.data(), second.data(), 8192) == 0);
+            // Back to the first content for the next round.
+            must(fs.write(f, 0, first.data(), first.size()));
+            must(fs.commit());
+        }
+    }
+}
+
+TEST_CASE("redoxfs: a flipped byte in any used block is detected")
+{
+    MemoryBlockDevice device(1024);
+    format(device);
+    std::vector<u64> used;
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        u32 d = must(fs.mkdir(fs.root_id(), "dir", 0755, 0, 0));
+        u32 f = must(fs.create(d, "file", 0644, 0, 0));
+        auto data = pattern(3 * BLOCK_SIZE, 4);
+        must(fs.write(f, 0, data.data(), data.size()));
+        must(fs.create(d, "inline", 0644, 0, 0));
+        must(fs.symlink(d, "link", "file", 0, 0));
+        must(fs.commit());
+        for (u64 b = 0; b < device.block_count(); ++b)
+            if (fs.block_in_use(b))
+                used.push_back(b);
+    }
+    check_clean(device);
+    REQUIRE(used.size() > HEADER_RING);
+    usize detected = 0;
+    for (usize i = 0; i < used.size(); ++i) {
+        u64 block = used[i];
+        usize offset = (i * 977 + 13) % BLOCK_SIZE;
+        device.raw(block)[offset] ^= 0x20;
+        FsckResult result = fsck(device);
+        if (!result.clean)
+            ++detected;
+        else
+            MESSAGE("not detected: block ", block, " offset ", offset);
+        device.raw(block)[offset] ^= 0x20;
+    }
+    CHECK(detected == used.size());
+    check_clean(device);
+
+    // A read through the file system reports the corruption as EIO with a reason.
+    FileSystem fs(device);
+    must(fs.mount());
+    u32 d = must(fs.lookup(fs.root_id(), "dir"));
+    u32 f = must(fs.lookup(d, "file"));
+    std::vector<u64> data_blocks;
+    for (u64 b : used)
+        if (b >= HEADER_RING)
+            data_blocks.push_back(b);
+    // Corrupt every non-header block: the read must fail, never return wrong data.
+    for (u64 b : data_blocks)
+        device.raw(b)[100] ^= 1;
+    FileSystem broken(device);
+    auto mounted = broken.mount();
+    CHECK(mounted.is_error());
+    CHECK(error_of(std::move(mounted)) == redox::EIO);
+    CHECK(std::string(broken.last_error().chars(), broken.last_error().length()).find("checksum") != std::string::npos);
+    std::vector<u8> buffer(BLOCK_SIZE);
+    CHECK(error_of(fs.read(f, 0, buffer.data(), buffer.size())) == redox::EIO);
+}
+
+TEST_CASE("redoxfs: truncated images, other versions and foreign data are refused")
+{
+    {
+        MemoryBlockDevice device(1024);
+        format(device);
+        device.truncate(700);
+        FileSystem fs(device);
+        CHECK(error_of(fs.mount()) == redox::EIO);
+        std::string reason(fs.last_error().chars(), fs.last_error().length());
+        CHECK(reason.find("truncated") != std::string::npos);
+        CHECK(!fsck(device).clean);
+    }
+    {
+        MemoryBlockDevice device(1024);
+        format(device);
+        for (u64 slot = 0; slot < HEADER_RING; ++slot) {
+            auto* h = reinterpret_cast<Header*>(device.raw(slot));
+            if (std::memcmp(h->signature, SIGNATURE, 8) != 0)
+                continue;
+            h->version = 8;
+            h->hash = fnv1a64(h, HEADER_HASHED_BYTES);
+        }
+        FileSystem fs(device);
+        CHECK(error_of(fs.mount()) == redox::EINVAL);
+        std::string reason(fs.last_error().chars(), fs.last_error().length());
+        CHECK(reason.find("version 8") != std::string::npos);
+        FsckResult result = fsck(device);
+        CHECK(!result.clean);
+        CHECK(std::string(result.report.c_str()).find("version") != std::string::npos);
+    }
+    {
+        MemoryBlockDevice device(1024);
+        FileSystem fs(device);
+        CHECK(error_of(fs.mount()) == redox::EINVAL);
+        CHECK(std::string(fs.last_error().chars()).find("not a RedoxFS image") != std::string::npos);
+    }
+    {
+        MemoryBlockDevice device(100);
+        CHECK(error_of(FileSystem::mkfs(device, {})) == redox::EINVAL);
+    }
+}
+
+namespace {
+
+// A model of the tree for the randomized test.
+struct ModelNode {
+    bool dir;
+    std::vector<u8> data;
+    std::map<std::string, u32> children;
+    u32 links;
+};
+
+void compare(FileSystem& fs, std::map<u32, ModelNode>& model, u32 dir)
+{
+    ModelNode& m = model[dir];
+    std::map<std::string, u32> listed;
+    u64 cookie = 0;
+    for (;;) {
+        ReadDirResult page = must(fs.readdir(dir, cookie, 7));
+        for (const DirEntry& e : page.entries)
+            listed[e.name.c_str()] = e.id;
+        if (page.end)
+            break;
+        cookie = page.next_cookie;
+    }
+    REQUIRE(listed == m.children);
+    for (auto& [name, id] : m.children) {
+        ModelNode& child = model[id];
+        NodeStat st = must(fs.stat(id));
+        CHECK(st.links == child.links);
+        if (child.dir)
+            compare(fs, model, id);
+        else
+            REQUIRE(read_all(fs, id) == child.data);
+    }
+}
+
+} // namespace
+
+TEST_CASE("redoxfs: random operations match a model across commits, remounts and crashes")
+{
+    MemoryBlockDevice device(16384);
+    format(device);
+    std::mt19937 random(1234);
+    auto pick = [&](u32 n) { return static_cast<u32>(random() % n); };
+    std::map<u32, ModelNode> model;       // the committed state is `durable`
+    model[ROOT_ID] = { true, {}, {}, 2 };
+    std::map<u32, ModelNode> durable = model;
+    auto fs = std::make_unique<FileSystem>(device);
+    must(fs->mount());
+    auto dirs = [&] {
+        std::vector<u32> out;
+        for (auto& [id, n] : model)
+            if (n.dir)
+                out.push_back(id);
+        return out;
+    };
+    auto files = [&] {
+        std::vector<u32> out;
+        for (auto& [id, n] : model)
+            if (!n.dir)
+                out.push_back(id);
+        return out;
+    };
+    for (int step = 0; step < 3000; ++step) {
+        auto ds = dirs();
+        u32 dir = ds[pick(static_cast<u32>(ds.size()))];
+        // Long and short names: long ones fill buckets, so directories split.
+        auto random_name = [&] { return std::string(pick(2) ? 180 : 1, 'n') + std::to_string(pick(40)); };
+        std::string name = random_name();
+        bool exists = model[dir].children.count(name) > 0;
+        switch (pick(10)) {
+        case 0:
+        case 1: {
+            auto id = fs->create(dir, sv(name), 0644, 0, 0);
+            REQUIRE((id.is_error() ? id.error().code : 0) == (exists ? redox::EEXIST : 0));
+            if (!exists) {
+                model[id.value()] = { false, {}, {}, 1 };
+                model[dir].children[name] = id.value();
+            }
+            break;
+        }
+        case 2: {
+            auto id = fs->mkdir(dir, sv(name), 0755, 0, 0);
+            REQUIRE((id.is_error() ? id.error().code : 0) == (exists ? redox::EEXIST : 0));
+            if (!exists) {
+                model[id.value()] = { true, {}, {}, 2 };
+                model[dir].children[name] = id.value();
+                ++model[dir].links;
+            }
+            break;
+        }
+        case 3:
+        case 4: {
+            auto fl = files();
+            if (fl.empty())
+                break;
+            u32 id = fl[pick(static_cast<u32>(fl.size()))];
+            u64 offset = pick(3) == 0 ? pick(200000) : pick(5000);
+            auto bytes = pattern(1 + pick(pick(2) ? 300 : 40000), static_cast<u32>(step));
+            must(fs->write(id, offset, bytes.data(), bytes.size()));
+            auto& data = model[id].data;
+            if (data.size() < offset + bytes.size())
+                data.resize(offset + bytes.size());
+            std::copy(bytes.begin(), bytes.end(), data.begin() + static_cast<long>(offset));
+            break;
+        }
+        case 5: {
+            auto fl = files();
+            if (fl.empty())
+                break;
+            u32 id = fl[pick(static_cast<u32>(fl.size()))];
+            u64 size = pick(2) ? pick(6000) : pick(100000);
+            must(fs->truncate(id, size));
+            model[id].data.resize(size);
+            break;
+        }
+        case 6: {
+            if (!exists)
+                break;
+            u32 id = model[dir].children[name];
+            if (model[id].dir) {
+                bool empty = model[id].children.empty();
+                REQUIRE(error_of(fs->rmdir(dir, sv(name))) == (empty ? 0 : redox::ENOTEMPTY));
+                if (empty) {
+                    model.erase(id);
+                    model[dir].children.erase(name);
+                    --model[dir].links;
+                }
+            } else {
+                must(fs->unlink(dir, sv(name)));
+                model[dir].children.erase(name);
+                if (--model[id].links == 0)
+                    model.erase(id);
+            }
+            break;
+        }
+        case 7: {
+            auto fl = files();
+            if (fl.empty() || exists)
+                break;
+            u32 id = fl[pick(static_cast<u32>(fl.size()))];
+            must(fs->link(dir, sv(name), id));
+            model[dir].children[name] = id;
+            ++model[id].links;
+            break;
+        }
+        case 8: {
+            // Rename a file (possibly replacing another file) between any two directories.
+            if (!exists || model[model[dir].children[name]].dir)
+                break;
+            u32 id = model[dir].children[name];
+            u32 to = ds[pick(static_cast<u32>(ds.size()))];
+            std::string new_name = random_name();
+            auto& target = model[to].children;
+            bool replacing = target.count(new_name) > 0;
+            if (replacing && model[target[new_name]].dir) {
+                REQUIRE(error_of(fs->rename(dir, sv(name), to, sv(new_name))) == redox::EISDIR);
+                break;
+            }
+            must(fs->rename(dir, sv(name), to, sv(new_name)));
+            if (replacing && target[new_name] == id)
+                break;
+            if (replacing) {
+                u32 old = target[new_name];
+                if (--model[old].links == 0)
+                    model.erase(old);
+            }
+            model[dir].children.erase(name);
+            model[to].children[new_name] = id;
+            break;
+        }
+        case 9: {
+            u32 what = pick(10);
+            if (what < 6) {
+                must(fs->commit());
+                durable = model;
+            } else if (what < 8) {
+                must(fs->commit());
+                durable = model;
+                fs = std::make_unique<FileSystem>(device);
+                must(fs->mount());
+                check_clean(device);
+                compare(*fs, model, ROOT_ID);
+            } else {
+                // Crash: everything since the last commit is gone.
+                device.crash();
+                model = durable;
+                fs = std::make_unique<FileSystem>(device);
+                must(fs->mount());
+                check_clean(device);
+                compare(*fs, model, ROOT_ID);
+            }
+            break;
+        }
+        }
+    }
+    must(fs->commit());
+    check_clean(device);
+    compare(*fs, model, ROOT_ID);
+}
+
+TEST_CASE("redoxfs: a long transaction commits by itself when too much waits in memory")
+{
+    MemoryBlockDevice device(4096);
+    format(device);
+    FileSystem fs(device);
+    must(fs.mount());
+    fs.set_dirty_limit(64);
+    u64 generation = fs.generation();
+    u32 dir = must(fs.mkdir(fs.root_id(), "d", 0755, 0, 0));
+    for (int i = 0; i < 500; ++i)
+        must(fs.create(dir, sv("file" + std::to_string(i)), 0644, 0, 0));
+    CHECK(fs.generation() > generation + 3);
+    must(fs.commit());
+    check_clean(device);
+    FileSystem again(device);
+    must(again.mount());
+    CHECK(must(again.lookup(must(again.lookup(again.root_id(), "d")), "file499")) > 0);
+}
