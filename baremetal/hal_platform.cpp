@@ -1,7 +1,9 @@
 // hal/platform.h and hal/entropy.h on bare metal: panics and the log go to the serial
 // console; entropy comes from RDRAND when the CPU has it, else from TSC jitter.
+#include "../kernel_core/hal/block_device.h"
 #include "../kernel_core/hal/entropy.h"
 #include "../kernel_core/hal/platform.h"
+#include "../kernel_core/abi/redox/errno.h"
 #include "../kernel_core/ktl/format.h"
 #include "arch.h"
 #include "heap.h"
@@ -13,6 +15,12 @@ bool g_verbose_log = false;
 }
 
 namespace hal {
+
+// No disk driver yet: no boot disk.
+u64 disk_block_count() { return 0; }
+int disk_read_block(u64, void*) { return redox::ENODEV; }
+int disk_write_block(u64, const void*) { return redox::ENODEV; }
+int disk_flush() { return redox::ENODEV; }
 
 void panic(const char* message)
 {

@@ -1,6 +1,7 @@
 #include "kernel.h"
 
 #include "context.h"
+#include "hal/block_device.h"
 #include "hal/clock.h"
 #include "hal/entropy.h"
 #include "hal/platform.h"
@@ -10,6 +11,7 @@
 #include "scheduler.h"
 #include "schemes/basic_schemes.h"
 #include "schemes/debug_scheme.h"
+#include "schemes/disk_scheme.h"
 #include "schemes/event_scheme.h"
 #include "schemes/pipe_scheme.h"
 #include "schemes/sys_scheme.h"
@@ -84,6 +86,8 @@ Kernel::Kernel(const BootConfig& config) : m_config(config)
     add("time", new TimeScheme);
     add("sys", new SysScheme);
     add("initfs", new InitfsScheme);
+    if (hal::disk_block_count())
+        add("disk", new DiskScheme);
     ktl::Vector<ktl::String> defaults;
     for (const char* name : { "", "event", "pipe", "sys", "time" })
         defaults.append(name);

@@ -8,7 +8,13 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -27,6 +33,44 @@ void configure_logging(const std::string& level_name, const std::string& log_fil
     logger->flush_on(log_file.empty() ? spdlog::level::warn : level);
     spdlog::set_default_logger(logger);
     spdlog::set_level(level);
+}
+
+// Opens (creating if missing) the boot disk image for the HAL (sim/hal/block_device.cpp).
+bool open_image(const std::string& path, std::uint64_t size)
+{
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        std::fprintf(stderr, "redox-sim: %s: %s\n", path.c_str(), std::strerror(errno));
+        return false;
+    }
+    struct stat st {};
+    if (fstat(fd, &st) < 0) {
+        std::fprintf(stderr, "redox-sim: %s: %s\n", path.c_str(), std::strerror(errno));
+        close(fd);
+        return false;
+    }
+    if (st.st_size == 0) {
+        size &= ~std::uint64_t(4095);
+        if (size < (1u << 20)) {
+            std::fprintf(stderr, "redox-sim: --image-size must be at least 1M\n");
+            close(fd);
+            return false;
+        }
+        if (ftruncate(fd, static_cast<off_t>(size)) < 0) {
+            std::fprintf(stderr, "redox-sim: %s: %s\n", path.c_str(), std::strerror(errno));
+            close(fd);
+            return false;
+        }
+        st.st_size = static_cast<off_t>(size);
+    }
+    if (st.st_size < 4096) {
+        std::fprintf(stderr, "redox-sim: %s: too small for a disk image\n", path.c_str());
+        close(fd);
+        return false;
+    }
+    sim::hal_settings().disk_fd = fd;
+    sim::hal_settings().disk_blocks = static_cast<std::uint64_t>(st.st_size) / 4096;
+    return true;
 }
 
 } // namespace
@@ -63,10 +107,21 @@ int main(int argc, char** argv)
                                "(PATH/scheme/NAME for every scheme; unmounted at exit). Not with --seed unless given")
                              ->capture_default_str();
     app.add_flag("--no-mount", no_mount, "Do not mount the FUSE bridge")->excludes(mount_option);
+    std::string image_path;
+    std::uint64_t image_size = 256ull << 20;
+    auto* image_option = app.add_option("--image", image_path,
+        "Serve the root `file` scheme from the RedoxFS image file PATH (created when missing, formatted on the "
+        "first boot), so files persist across runs; without it, files live in memory");
+    app.add_option("--image-size", image_size, "Size of a new --image file (like 256M or 1G; sparse)")
+        ->transform(CLI::AsSizeValue(false))
+        ->needs(image_option)
+        ->capture_default_str();
     app.set_version_flag("--version", "redox-sim 0.1.0");
     CLI11_PARSE(app, argc, argv);
 
     configure_logging(log_level, log_file);
+    if (!image_path.empty() && !open_image(image_path, image_size))
+        return 1;
     sim::hal_settings().virtual_clock = seed != 0;
     sim::hal_settings().seed = seed;
     if (!run_command)
@@ -93,5 +148,7 @@ int main(int argc, char** argv)
     sim::console_restore();
     std::fflush(stdout);
     spdlog::shutdown();
+    if (sim::hal_settings().disk_fd >= 0)
+        close(sim::hal_settings().disk_fd);
     return status;
 }

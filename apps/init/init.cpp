@@ -109,11 +109,19 @@ int Init::wait_for(long pid)
 
 bool Init::start_file_system()
 {
+    // With a boot disk (redox-sim --image) the files live on it, served by redoxfsd;
+    // otherwise in memory, served by filed.
+    const char* daemon = "filed";
+    long disk = sys::open("/scheme/disk/0", redox::O_STAT | redox::O_RDONLY);
+    if (disk >= 0) {
+        sys::close(static_cast<int>(disk));
+        daemon = "redoxfsd";
+    }
     Vector<String> args;
-    args.append("filed");
+    args.append(daemon);
     long pid = spawn(args, true);
     if (pid < 0) {
-        io::report_error("init", "filed", pid);
+        io::report_error("init", daemon, pid);
         return false;
     }
     // Wait until the daemon has registered `file` (it does so before serving anything).
@@ -122,6 +130,11 @@ bool Init::start_file_system()
         if (fd >= 0) {
             sys::close(static_cast<int>(fd));
             return true;
+        }
+        int status = 0;
+        if (sys::waitpid(pid, &status, redox::WNOHANG) == pid) {
+            io::print(2, "init: %s exited before serving the file scheme\n", daemon);
+            return false;
         }
         redox::TimeSpec nap { 0, 1'000'000, 0 };
         sys::nanosleep(nap, nullptr);

@@ -8,6 +8,9 @@ struct HalSettings {
     // Deterministic mode: a virtual clock that advances only as the system runs.
     bool virtual_clock = false;
     std::uint64_t seed = 0;
+    // The boot disk (--image): an open image file and its size in 4 KiB blocks; -1 = none.
+    int disk_fd = -1;
+    std::uint64_t disk_blocks = 0;
 };
 
 HalSettings& hal_settings();

@@ -1,11 +1,13 @@
 #include "fake_hal.h"
 
+#include "../../kernel_core/hal/block_device.h"
 #include "../../kernel_core/hal/clock.h"
 #include "../../kernel_core/hal/console.h"
 #include "../../kernel_core/hal/entropy.h"
 #include "../../kernel_core/hal/host.h"
 #include "../../kernel_core/hal/platform.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -46,6 +48,12 @@ void set_tick_ns(std::uint64_t tick) { s_tick = tick; }
 } // namespace fake_hal
 
 namespace hal {
+
+// No disk.
+u64 disk_block_count() { return 0; }
+int disk_read_block(u64, void*) { return ENODEV; }
+int disk_write_block(u64, const void*) { return ENODEV; }
+int disk_flush() { return ENODEV; }
 
 u64 monotonic_ns()
 {

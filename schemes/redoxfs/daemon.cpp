@@ -1,0 +1,204 @@
+// redoxfsd: serves the root `file` scheme from a RedoxFS file system on the boot disk
+// (/scheme/disk/0, see kernel_core/schemes/disk_scheme.h). init starts it instead of filed
+// when the disk exists (redox-sim --image).
+//
+// Mounts the disk (or formats it when its header blocks are all zeros: a new image, then
+// lays out the standard directories), registers `:file` and serves requests like filed,
+// through memfs's request decoding over redoxfs::Server. It commits after every batch of
+// requests that changed something, and on fsync. A disk that holds something else, or a
+// damaged file system, is reported on the console and the daemon exits with status 1.
+#include "redox/io.h"
+#include "redox/program.h"
+#include "redox/sys.h"
+
+#include "request_handler.h"
+#include "server.h"
+
+namespace {
+
+using ktl::ErrorOr;
+using ktl::StringView;
+
+constexpr usize BATCH = 32;
+
+class FdBlockDevice final : public redoxfs::BlockDevice {
+public:
+    FdBlockDevice(int fd, u64 blocks) : m_fd(fd), m_blocks(blocks) {}
+    ErrorOr<void> read_block(u64 index, u8* buffer) override
+    {
+        return transfer(index, buffer, false);
+    }
+    ErrorOr<void> write_block(u64 index, const u8* buffer) override
+    {
+        return transfer(index, const_cast<u8*>(buffer), true);
+    }
+    ErrorOr<void> flush() override
+    {
+        long r = sys::fsync(m_fd);
+        if (r < 0)
+            return ktl::Error::from_errno(static_cast<int>(-r));
+        return {};
+    }
+    u64 block_count() const override { return m_blocks; }
+
+private:
+    ErrorOr<void> transfer(u64 index, u8* buffer, bool write)
+    {
+        if (index >= m_blocks)
+            return ktl::Error::from_errno(redox::EIO);
+        long r = sys::lseek(m_fd, static_cast<long>(index * redoxfs::BLOCK_SIZE), redox::SEEK_SET);
+        if (r >= 0)
+            r = write ? sys::write(m_fd, buffer, redoxfs::BLOCK_SIZE) : sys::read(m_fd, buffer, redoxfs::BLOCK_SIZE);
+        if (r < 0)
+            return ktl::Error::from_errno(static_cast<int>(-r));
+        if (r != static_cast<long>(redoxfs::BLOCK_SIZE))
+            return ktl::Error::from_errno(redox::EIO);
+        return {};
+    }
+
+    int m_fd;
+    u64 m_blocks;
+};
+
+redoxfs::Time realtime_now()
+{
+    redox::TimeSpec now {};
+    if (sys::clock_gettime(redox::CLOCK_REALTIME, now) < 0)
+        return {};
+    return { now.tv_sec, static_cast<u32>(now.tv_nsec) };
+}
+
+// Whether the header ring holds only zeros (a new image).
+bool is_blank(redoxfs::BlockDevice& device, u8* scratch)
+{
+    for (u64 i = 0; i < redoxfs::HEADER_RING && i < device.block_count(); ++i) {
+        if (device.read_block(i, scratch).is_error())
+            return false;
+        for (usize j = 0; j < redoxfs::BLOCK_SIZE; ++j) {
+            if (scratch[j])
+                return false;
+        }
+    }
+    return true;
+}
+
+int serve(redoxfs::Server& server, redoxfs::FileSystem& fs, int fd)
+{
+    memfs::BasicRequestHandler<redoxfs::Server> handler(server);
+    auto* requests = new redox::SchemeRequest[BATCH];
+    auto* completions = new redox::SchemeCompletion[BATCH];
+    int status = 0;
+    for (;;) {
+        long n = sys::read(fd, requests, BATCH * sizeof(redox::SchemeRequest));
+        if (n == -redox::EINTR || n == -redox::EAGAIN)
+            continue;
+        if (n < 0) {
+            io::report_error("redoxfsd", "read requests", n);
+            status = 1;
+            break;
+        }
+        if (n == 0)
+            break;
+        usize count = static_cast<usize>(n) / sizeof(redox::SchemeRequest);
+        server.set_time(realtime_now());
+        usize replies = 0;
+        for (usize i = 0; i < count; ++i) {
+            if (handler.handle(requests[i], completions[replies]))
+                ++replies;
+        }
+        // Durable before anyone hears of it.
+        auto committed = server.commit_if_changed();
+        if (committed.is_error()) {
+            StringView why = fs.last_error();
+            io::print(2, "redoxfsd: commit failed: %.*s\n", static_cast<int>(why.length()), why.chars());
+        }
+        if (replies) {
+            long r = io::write_all(fd, completions, replies * sizeof(redox::SchemeCompletion));
+            if (r < 0) {
+                io::report_error("redoxfsd", "write completions", r);
+                status = 1;
+                break;
+            }
+        }
+    }
+    delete[] requests;
+    delete[] completions;
+    return status;
+}
+
+} // namespace
+
+static int redoxfsd_main(int argc, char** argv, char** envp)
+{
+    (void)envp;
+    const char* disk_path = argc > 1 ? argv[1] : "/scheme/disk/0";
+    long disk = sys::open(disk_path, redox::O_RDWR);
+    if (disk < 0) {
+        io::report_error("redoxfsd", disk_path, disk);
+        return 1;
+    }
+    int disk_fd = static_cast<int>(disk);
+    redox::Stat st {};
+    long r = sys::fstat(disk_fd, st);
+    if (r < 0) {
+        io::report_error("redoxfsd", disk_path, r);
+        sys::close(disk_fd);
+        return 1;
+    }
+    auto* device = new FdBlockDevice(disk_fd, st.st_size / redoxfs::BLOCK_SIZE);
+    auto* scratch = new u8[redoxfs::BLOCK_SIZE];
+    bool blank = is_blank(*device, scratch);
+    delete[] scratch;
+    if (blank) {
+        redoxfs::MkfsOptions options;
+        options.now = realtime_now();
+        long rand = sys::open("/scheme/rand", redox::O_RDONLY);
+        if (rand >= 0) {
+            sys::read(static_cast<int>(rand), options.uuid, sizeof options.uuid);
+            sys::close(static_cast<int>(rand));
+        }
+        auto made = redoxfs::FileSystem::mkfs(*device, options);
+        if (made.is_error()) {
+            io::print(2, "redoxfsd: %s: can not create a file system: error %d\n", disk_path, made.error().code);
+            delete device;
+            sys::close(disk_fd);
+            return 1;
+        }
+    }
+    auto* fs = new redoxfs::FileSystem(*device);
+    auto mounted = fs->mount();
+    if (mounted.is_error()) {
+        StringView why = fs->last_error();
+        io::print(2, "redoxfsd: %s: not a usable RedoxFS image: %.*s\n", disk_path, static_cast<int>(why.length()),
+            why.chars());
+        delete fs;
+        delete device;
+        sys::close(disk_fd);
+        return 1;
+    }
+    auto* server = new redoxfs::Server(*fs);
+    server->set_time(realtime_now());
+    if (blank) {
+        server->populate_base_tree();
+        (void)server->commit_if_changed();
+    }
+
+    long channel = sys::open(":file", redox::O_CREAT | redox::O_RDWR);
+    int status;
+    if (channel < 0) {
+        io::report_error("redoxfsd", ":file", channel);
+        status = 1;
+    } else {
+        status = serve(*server, *fs, static_cast<int>(channel));
+        sys::close(static_cast<int>(channel));
+    }
+    auto committed = server->commit_if_changed();
+    (void)committed.is_error();
+    delete server;
+    delete fs;
+    delete device;
+    sys::close(disk_fd);
+    return status;
+}
+
+REDOX_PROGRAM("redoxfsd", redoxfsd_main)
