@@ -9,6 +9,7 @@ packages=(
   python3
   libfuse3-dev fuse3  # the FUSE bridge (redox-sim --mount) and its tests
   qemu-system-x86 grub-pc-bin grub-common xorriso mtools  # the bare-metal target and its tests
+  clang-14 libclang-rt-14-dev  # tests/fuzz/run-fuzz.sh (clang++ -fsanitize=fuzzer)
 )
 
 missing=()
