@@ -21,8 +21,8 @@ import unittest
 
 from simrun import BINARY, ROOT, mount_args
 
-FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(ROOT, "build", "schemes", "redoxfs-fsck"))
-EXTRACT = os.environ.get("REDOXFS_EXTRACT", os.path.join(ROOT, "build", "schemes", "redoxfs-extract"))
+FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(ROOT, "build", "sim", "redoxfs-fsck"))
+EXTRACT = os.environ.get("REDOXFS_EXTRACT", os.path.join(ROOT, "build", "sim", "redoxfs-extract"))
 ITERATIONS = int(os.environ.get("REDOX_CRASH_ITERATIONS", "50"))
 SEED = int(os.environ.get("REDOX_CRASH_SEED", "20261126"))
 FILES = 120  # per iteration: about 0.3 s of work when nothing stops it

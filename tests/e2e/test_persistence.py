@@ -8,7 +8,7 @@ import unittest
 
 from simrun import ROOT, run
 
-FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(ROOT, "build", "schemes", "redoxfs-fsck"))
+FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(ROOT, "build", "sim", "redoxfs-fsck"))
 
 
 class Persistence(unittest.TestCase):

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "../../../kernel_core/abi/redox/undef_host_macros.h"
+#include "../../kernel_core/abi/redox/undef_host_macros.h"
 
 #include "fsck.h"
 #include "tool_support.h"

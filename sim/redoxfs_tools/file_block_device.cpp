@@ -15,7 +15,7 @@ constexpr int HOST_O_CLOEXEC = O_CLOEXEC;
 constexpr int HOST_EINTR = EINTR;
 } // namespace
 
-#include "../../../kernel_core/abi/redox/undef_host_macros.h"
+#include "../../kernel_core/abi/redox/undef_host_macros.h"
 
 #include "file_block_device.h"
 

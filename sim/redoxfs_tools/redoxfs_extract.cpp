@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <vector>
 
-#include "../../../kernel_core/abi/redox/undef_host_macros.h"
+#include "../../kernel_core/abi/redox/undef_host_macros.h"
 
 #include "tool_support.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../../../kernel_core/abi/redox/undef_host_macros.h"
+#include "../../kernel_core/abi/redox/undef_host_macros.h"
 
 #include "tool_support.h"
 

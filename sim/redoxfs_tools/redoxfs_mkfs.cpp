@@ -5,7 +5,7 @@
 #include <string>
 #include <random>
 
-#include "../../../kernel_core/abi/redox/undef_host_macros.h"
+#include "../../kernel_core/abi/redox/undef_host_macros.h"
 
 #include "tool_support.h"
 
