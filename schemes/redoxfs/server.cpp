@@ -1,4 +1,5 @@
 #include "server.h"
+#include "../memfs/handle_ops.h"
 
 namespace redoxfs {
 
@@ -551,15 +552,7 @@ ErrorOr<void> Server::futimens(u64 number, const TimeSpec* times, usize count, C
 
 ErrorOr<usize> Server::fpath(u64 number, char* buffer, usize length)
 {
-    Handle* handle = TRY(handle_for(number));
-    if (length && !buffer)
-        return err(EFAULT);
-    usize n = 0;
-    if (n < length)
-        buffer[n++] = '/';
-    usize copy = ktl::min(handle->path.length(), length - n);
-    ktl::copy_bytes(buffer + n, handle->path.c_str(), copy);
-    return n + copy;
+    return file_server::fpath(*TRY(handle_for(number)), buffer, length);
 }
 
 ErrorOr<u64> Server::fevent(u64 number, u64 flags)
@@ -570,21 +563,7 @@ ErrorOr<u64> Server::fevent(u64 number, u64 flags)
 
 ErrorOr<u64> Server::fcntl(u64 number, u64 command, u64 argument)
 {
-    Handle* handle = TRY(handle_for(number));
-    switch (command) {
-    case F_GETFL:
-        return handle->flags;
-    case F_SETFL: {
-        constexpr u64 settable = O_APPEND | O_NONBLOCK;
-        handle->flags = (handle->flags & ~settable) | (argument & settable);
-        return u64(0);
-    }
-    case F_GETFD:
-    case F_SETFD:
-        return u64(0);
-    default:
-        return err(EINVAL);
-    }
+    return file_server::fcntl(*TRY(handle_for(number)), command, argument);
 }
 
 // ---- names --------------------------------------------------------------------------------
