@@ -11,7 +11,6 @@ using namespace redox;
 
 namespace {
 constexpr u64 MAX_REPORTED = 200;
-constexpr u64 MAX_CHECKED_NODES = 1ull << 24;
 enum LeafKind { LEAF_NODE, LEAF_FILE_DATA, LEAF_BUCKET, LEAF_BITMAP };
 } // namespace
 
@@ -23,12 +22,19 @@ struct Checker {
     u64 size { 0 };
     Vector<u64> seen;    // blocks referenced
     Vector<u64> on_disk; // the stored bitmap
-    Vector<u32> refs;    // directory entries naming each node
-    Vector<u32> subdirs; // subdirectories of each directory
-    Vector<u32> container; // directory holding each directory's entry
-    Vector<u32> parents;   // parent field of directories
-    Vector<u16> modes;     // 0: no such node
-    Vector<u32> links;
+    // The nodes found, in ascending id order (the node table is walked in order). The
+    // tables are sized by what the node table holds, not by the header's next_node_id,
+    // which a corrupt header may set to anything.
+    struct NodeInfo {
+        u32 id;
+        u16 mode;
+        u32 links;
+        u32 parent;     // parent field of directories
+        u32 refs;       // directory entries naming the node
+        u32 subdirs;    // subdirectories of a directory
+        u32 container;  // directory holding a directory's entry
+    };
+    Vector<NodeInfo> nodes;
     Vector<u64> buckets;   // trie indices of the directory being checked
     u64 nodes_found { 0 };
     u64 leaves { 0 };
@@ -128,7 +134,7 @@ struct Checker {
     {
         Node n;
         ktl::copy_bytes(&n, block, sizeof(Node));
-        if (id >= modes.size()) {
+        if (id >= fs.m_header.next_node_id || id > 0xFFFFFFFFull) {
             error("node table: node %llu is past next_node_id", U(id));
             return;
         }
@@ -142,9 +148,7 @@ struct Checker {
             return;
         }
         ++nodes_found;
-        modes[id] = n.mode;
-        links[id] = n.links;
-        parents[id] = n.parent;
+        nodes.append({ static_cast<u32>(id), n.mode, n.links, n.parent, 0, 0, 0 });
         current = static_cast<u32>(id);
         current_size = n.size;
         if (type == MODE_DIR) {
@@ -204,31 +208,35 @@ struct Checker {
                 error("directory %u: entry '%.*s' has a wrong hash", current, static_cast<int>(length), name);
             else if (trie_index(hash, depth) != index)
                 error("directory %u: entry '%.*s' is in the wrong bucket", current, static_cast<int>(length), name);
-            if (target == 0 || target >= refs.size()) {
+            if (target == 0 || target >= fs.m_header.next_node_id)
                 error("directory %u: entry '%.*s' names node %u past next_node_id", current, static_cast<int>(length), name, target);
-            } else {
-                ++refs[target];
-                if (type == MODE_DIR) {
-                    ++subdirs[current];
-                    if (container[target])
-                        error("directory %u: entry '%.*s' is a second name of directory %u", current,
-                            static_cast<int>(length), name, target);
-                    container[target] = current;
-                }
-                // The entry type is checked against the node once every node is known.
-                entry_types.append({ target, type, current });
-            }
+            else // checked once every node is known
+                entries.append({ target, type, current });
             ++current_entries;
             offset += ENTRY_FIXED + length;
         }
     }
 
-    struct EntryType {
+    struct Entry {
         u32 target;
         u32 type;
         u32 dir;
     };
-    Vector<EntryType> entry_types;
+    Vector<Entry> entries;
+
+    // The node with this id, or null.
+    NodeInfo* find(u32 id)
+    {
+        usize lo = 0, hi = nodes.size();
+        while (lo < hi) {
+            usize mid = (lo + hi) / 2;
+            if (nodes[mid].id < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo < nodes.size() && nodes[lo].id == id ? &nodes[lo] : nullptr;
+    }
 
     bool has_bucket(u64 index) const
     {
@@ -297,56 +305,55 @@ struct Checker {
         for (u64 i = 0; i < HEADER_RING; ++i)
             set(seen, i);
         headers();
-        if (h.next_node_id > MAX_CHECKED_NODES) {
-            error("next_node_id %llu is too large to check", U(h.next_node_id));
-            return;
-        }
-        usize ids = static_cast<usize>(h.next_node_id);
-        refs.resize(ids);
-        subdirs.resize(ids);
-        container.resize(ids);
-        parents.resize(ids);
-        modes.resize(ids);
-        links.resize(ids);
         walk(h.tree, h.tree_levels, 0, LEAF_NODE, "node table", 0);
         u64 bitmap_blocks = (size + BITS_PER_BITMAP_BLOCK - 1) / BITS_PER_BITMAP_BLOCK;
         walk(h.alloc, h.alloc_levels, 0, LEAF_BITMAP, "free-space bitmap", 0);
         if (leaves != bitmap_blocks)
             error("free-space bitmap: %llu blocks found, %llu expected", U(leaves), U(bitmap_blocks));
 
-        if (ROOT_ID >= ids || (modes[ROOT_ID] & MODE_TYPE) != MODE_DIR)
+        NodeInfo* root = find(ROOT_ID);
+        if (!root || (root->mode & MODE_TYPE) != MODE_DIR)
             error("the root directory is missing");
-        for (const EntryType& e : entry_types) {
-            if (!modes[e.target])
+        for (const Entry& e : entries) {
+            NodeInfo* target = find(e.target);
+            if (!target) {
                 error("directory %u: an entry names missing node %u", e.dir, e.target);
-            else if ((modes[e.target] & MODE_TYPE) != e.type)
-                error("directory %u: the entry for node %u has the wrong type", e.dir, e.target);
-        }
-        for (usize id = 1; id < ids; ++id) {
-            if (!modes[id])
                 continue;
-            bool dir = (modes[id] & MODE_TYPE) == MODE_DIR;
-            u64 expected = dir ? 2ull + subdirs[id] : refs[id];
-            if (links[id] != expected)
-                error("node %llu: link count %u, expected %llu", U(id), links[id], U(expected));
-            if (id != ROOT_ID && refs[id] == 0)
-                error("node %llu is not in any directory (orphan)", U(id));
+            }
+            if ((target->mode & MODE_TYPE) != e.type)
+                error("directory %u: the entry for node %u has the wrong type", e.dir, e.target);
+            ++target->refs;
+            if (e.type != MODE_DIR)
+                continue;
+            if (NodeInfo* dir = find(e.dir))
+                ++dir->subdirs;
+            if (target->container)
+                error("directory %u: a second name of directory %u", e.dir, e.target);
+            target->container = e.dir;
+        }
+        for (const NodeInfo& node : nodes) {
+            bool dir = (node.mode & MODE_TYPE) == MODE_DIR;
+            u64 expected = dir ? 2ull + node.subdirs : node.refs;
+            if (node.links != expected)
+                error("node %u: link count %u, expected %llu", node.id, node.links, U(expected));
+            if (node.id != ROOT_ID && node.refs == 0)
+                error("node %u is not in any directory (orphan)", node.id);
             if (!dir)
                 continue;
-            if (id == ROOT_ID) {
-                if (parents[id] != ROOT_ID || refs[id] != 0)
+            if (node.id == ROOT_ID) {
+                if (node.parent != ROOT_ID || node.refs != 0)
                     error("the root directory has a parent or a name");
                 continue;
             }
-            if (container[id] && parents[id] != container[id])
-                error("directory %llu: parent field %u, but its entry is in directory %u", U(id), parents[id], container[id]);
-            // Follow the parents up to the root.
-            u32 at = static_cast<u32>(id);
+            if (node.container && node.parent != node.container)
+                error("directory %u: parent field %u, but its entry is in directory %u", node.id, node.parent, node.container);
+            // Follow the containing directories up to the root.
+            const NodeInfo* at = &node;
             u64 steps = 0;
-            while (at != ROOT_ID && steps++ <= nodes_found && at < ids && modes[at] && container[at])
-                at = container[at];
-            if (at != ROOT_ID)
-                error("directory %llu is not reachable from the root", U(id));
+            while (at && at->id != ROOT_ID && steps++ <= nodes_found && at->container)
+                at = find(at->container);
+            if (!at || at->id != ROOT_ID)
+                error("directory %u is not reachable from the root", node.id);
         }
         if (nodes_found != h.node_count)
             error("header: node count %llu, found %llu", U(h.node_count), U(nodes_found));

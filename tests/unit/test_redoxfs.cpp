@@ -767,3 +767,33 @@ TEST_CASE("redoxfs: a long transaction commits by itself when too much waits in 
     must(again.mount());
     CHECK(must(again.lookup(must(again.lookup(again.root_id(), "d")), "file499")) > 0);
 }
+
+TEST_CASE("redoxfs: fsck sizes its tables by the nodes found, not by a corrupt next_node_id")
+{
+    MemoryBlockDevice device(1024);
+    format(device);
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        must(fs.create(ROOT_ID, "a", MODE_FILE | 0644, 0, 0));
+        must(fs.commit());
+    }
+    // Ids are never reused, so a large next_node_id is legal: the image stays clean, and
+    // the checker must not allocate per-id tables of that size (the fuzzer found 2^31).
+    for (u64 slot = 0; slot < HEADER_RING; ++slot) {
+        auto* h = reinterpret_cast<Header*>(device.raw(slot));
+        if (std::memcmp(h->signature, SIGNATURE, 8) != 0)
+            continue;
+        h->next_node_id = 1ull << 31;
+        h->hash = fnv1a64(h, HEADER_HASHED_BYTES);
+    }
+    check_clean(device);
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        u32 b = must(fs.create(ROOT_ID, "b", MODE_FILE | 0644, 0, 0));
+        CHECK(b == (1u << 31));
+        must(fs.commit());
+    }
+    check_clean(device);
+}
