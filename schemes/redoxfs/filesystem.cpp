@@ -861,8 +861,13 @@ ErrorOr<void> FileSystem::mount()
     if (m_header.size < HEADER_RING + 2 || m_header.tree_levels > MAX_LEVELS || m_header.alloc_levels > MAX_LEVELS
         || m_header.next_node_id <= ROOT_ID || m_header.next_node_id > (1ull << 32))
         return fail(EIO, "corrupt header (generation %llu)", static_cast<unsigned long long>(m_header.generation));
-    TRY(load_bitmap());
-    const Node* root = TRY(node(ROOT_ID));
+    // Every refusal carries a reason the daemon and the tools can print.
+    if (auto loaded = load_bitmap(); loaded.is_error())
+        return m_error[0] == 0 ? fail(loaded.error().code, "the free-space bitmap can not be read") : loaded.error();
+    auto root_node = node(ROOT_ID);
+    if (root_node.is_error())
+        return m_error[0] == 0 ? fail(root_node.error().code, "the root directory can not be read") : root_node.error();
+    const Node* root = root_node.value();
     if (!is_dir(root->mode))
         return fail(EIO, "the root node is not a directory");
     m_mounted = true;
