@@ -7,6 +7,10 @@
 // through memfs's request decoding over redoxfs::Server. It commits after every batch of
 // requests that changed something, and on fsync. A disk that holds something else, or a
 // damaged file system, is reported on the console and the daemon exits with status 1.
+//
+// Usage: redoxfsd [DISK [SCHEME]]: DISK defaults to /scheme/disk/0, SCHEME (the name it
+// registers) to `file` (redox-bench serves a second RedoxFS under another name).
+#include "ktl/format.h"
 #include "redox/io.h"
 #include "redox/program.h"
 #include "redox/sys.h"
@@ -132,6 +136,7 @@ static int redoxfsd_main(int argc, char** argv, char** envp)
 {
     (void)envp;
     const char* disk_path = argc > 1 ? argv[1] : "/scheme/disk/0";
+    const char* scheme_name = argc > 2 ? argv[2] : "file";
     long disk = sys::open(disk_path, redox::O_RDWR);
     if (disk < 0) {
         io::report_error("redoxfsd", disk_path, disk);
@@ -183,10 +188,12 @@ static int redoxfsd_main(int argc, char** argv, char** envp)
         (void)server->commit_if_changed();
     }
 
-    long channel = sys::open(":file", redox::O_CREAT | redox::O_RDWR);
+    char registration[64];
+    ktl::format_buffer(registration, sizeof registration, ":%s", scheme_name);
+    long channel = sys::open(registration, redox::O_CREAT | redox::O_RDWR);
     int status;
     if (channel < 0) {
-        io::report_error("redoxfsd", ":file", channel);
+        io::report_error("redoxfsd", registration, channel);
         status = 1;
     } else {
         status = serve(*server, *fs, static_cast<int>(channel));

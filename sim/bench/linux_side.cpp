@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,7 +163,132 @@ namespace {
         return static_cast<double>(after - before) / count;
     }
 
+    bool write_all(int fd, const char* data, std::size_t length)
+    {
+        std::size_t done = 0;
+        while (done < length) {
+            ssize_t w = write(fd, data + done, length - done);
+            if (w <= 0)
+                return false;
+            done += static_cast<std::size_t>(w);
+        }
+        return true;
+    }
+
 } // namespace
+
+int create_image(const std::string& base, unsigned long long image_bytes, std::string& directory, std::string& image)
+{
+    std::string pattern = base + "/redox-bench-XXXXXX";
+    if (!mkdtemp(pattern.data()))
+        return -1;
+    directory = pattern;
+    image = directory + "/disk.img";
+    int fd = open(image.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    if (ftruncate(fd, static_cast<off_t>(image_bytes)) != 0) { // sparse
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void remove_image(int fd, const std::string& directory, const std::string& image)
+{
+    if (fd >= 0)
+        close(fd);
+    if (!image.empty())
+        unlink(image.c_str());
+    if (!directory.empty())
+        rmdir(directory.c_str());
+}
+
+std::string measure_storage(const std::string& directory, long file_bytes, long small_files, long dd_count,
+    StorageResults& out)
+{
+    // Sequential write + fsync, then read (the data is in the page cache, as the image's
+    // blocks are on the Redox side).
+    std::vector<char> chunk(1 << 20);
+    for (std::size_t i = 0; i < chunk.size(); ++i)
+        chunk[i] = static_cast<char>('a' + i % 23);
+    std::string big = directory + "/big";
+    int fd = open(big.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    if (fd < 0)
+        return "open " + big;
+    long chunks = file_bytes / static_cast<long>(chunk.size());
+    auto start = Clock::now();
+    for (long i = 0; i < chunks; ++i)
+        if (!write_all(fd, chunk.data(), chunk.size()))
+            return "write " + big;
+    if (fsync(fd) != 0)
+        return "fsync " + big;
+    close(fd);
+    out.write_s = seconds_since(start);
+    fd = open(big.c_str(), O_RDONLY);
+    long total = 0;
+    start = Clock::now();
+    for (;;) {
+        ssize_t n = read(fd, chunk.data(), chunk.size());
+        if (n <= 0)
+            break;
+        total += n;
+    }
+    out.read_s = seconds_since(start);
+    close(fd);
+    unlink(big.c_str());
+    if (total != chunks * static_cast<long>(chunk.size()))
+        return "read " + big;
+
+    // Small files.
+    std::string small = directory + "/small";
+    if (mkdir(small.c_str(), 0755) != 0)
+        return "mkdir " + small;
+    char content[100];
+    for (std::size_t i = 0; i < sizeof content; ++i)
+        content[i] = static_cast<char>('a' + i % 26);
+    auto name = [&](long i) { return small + "/f" + std::to_string(i); };
+    start = Clock::now();
+    for (long i = 0; i < small_files; ++i) {
+        fd = open(name(i).c_str(), O_CREAT | O_EXCL | O_WRONLY, 0644);
+        if (fd < 0 || write(fd, content, sizeof content) != sizeof content)
+            return "create " + name(i);
+        close(fd);
+    }
+    for (long i = 0; i < small_files; ++i) {
+        struct stat st {};
+        if (stat(name(i).c_str(), &st) != 0 || st.st_size != sizeof content)
+            return "stat " + name(i);
+    }
+    for (long i = 0; i < small_files; ++i)
+        if (unlink(name(i).c_str()) != 0)
+            return "unlink " + name(i);
+    out.small_files_s = seconds_since(start);
+    rmdir(small.c_str());
+
+    // dd, the host's own.
+    std::string of = "of=" + directory + "/dd.out";
+    std::string count = "count=" + std::to_string(dd_count);
+    char* argv[] = { const_cast<char*>("dd"), const_cast<char*>("if=/dev/zero"), of.data(),
+        const_cast<char*>("bs=4k"), count.data(), nullptr };
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    start = Clock::now();
+    int spawned = posix_spawnp(&pid, "dd", &actions, nullptr, argv, environ);
+    int status = -1;
+    if (spawned == 0)
+        waitpid(pid, &status, 0);
+    out.dd_s = seconds_since(start);
+    posix_spawn_file_actions_destroy(&actions);
+    std::string dd_out = directory + "/dd.out";
+    struct stat st {};
+    bool ok = spawned == 0 && status == 0 && stat(dd_out.c_str(), &st) == 0 && st.st_size == dd_count * 4096;
+    unlink(dd_out.c_str());
+    return ok ? "" : "dd " + of;
+}
 
 std::size_t resident_bytes()
 {
