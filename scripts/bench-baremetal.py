@@ -63,7 +63,7 @@ def main():
     if "kvm" not in accels:
         print(f"{'QEMU start to shell prompt, KVM':44} {'n/a (no /dev/kvm)':>12}")
     metal = sysbench(qemu_command(accels[-1], "run=sysbench"))
-    sim = sysbench([SIM, "--run", "sysbench"])
+    sim = sysbench([SIM, "--memory", "--run", "sysbench"])
     print()
     print(f"{'sysbench row':32} {'bare metal (' + accels[-1] + ')':>20} {'redox-sim':>12} {'ratio':>8}")
     for name in metal:

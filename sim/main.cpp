@@ -1,6 +1,7 @@
 // redox-sim: boots the Redox-style kernel core as an ordinary Linux program.
 #include "../fuse_bridge/bridge.h"
 #include "../kernel_core/kernel.h"
+#include "disk_image.h"
 #include "hal/sim_state.h"
 
 #include <CLI/CLI.hpp>
@@ -33,44 +34,6 @@ void configure_logging(const std::string& level_name, const std::string& log_fil
     logger->flush_on(log_file.empty() ? spdlog::level::warn : level);
     spdlog::set_default_logger(logger);
     spdlog::set_level(level);
-}
-
-// Opens (creating if missing) the boot disk image for the HAL (sim/hal/block_device.cpp).
-bool open_image(const std::string& path, std::uint64_t size)
-{
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        std::fprintf(stderr, "redox-sim: %s: %s\n", path.c_str(), std::strerror(errno));
-        return false;
-    }
-    struct stat st {};
-    if (fstat(fd, &st) < 0) {
-        std::fprintf(stderr, "redox-sim: %s: %s\n", path.c_str(), std::strerror(errno));
-        close(fd);
-        return false;
-    }
-    if (st.st_size == 0) {
-        size &= ~std::uint64_t(4095);
-        if (size < (1u << 20)) {
-            std::fprintf(stderr, "redox-sim: --image-size must be at least 1M\n");
-            close(fd);
-            return false;
-        }
-        if (ftruncate(fd, static_cast<off_t>(size)) < 0) {
-            std::fprintf(stderr, "redox-sim: %s: %s\n", path.c_str(), std::strerror(errno));
-            close(fd);
-            return false;
-        }
-        st.st_size = static_cast<off_t>(size);
-    }
-    if (st.st_size < 4096) {
-        std::fprintf(stderr, "redox-sim: %s: too small for a disk image\n", path.c_str());
-        close(fd);
-        return false;
-    }
-    sim::hal_settings().disk_fd = fd;
-    sim::hal_settings().disk_blocks = static_cast<std::uint64_t>(st.st_size) / 4096;
-    return true;
 }
 
 } // namespace
@@ -107,21 +70,40 @@ int main(int argc, char** argv)
                                "(PATH/scheme/NAME for every scheme; unmounted at exit). Not with --seed unless given")
                              ->capture_default_str();
     app.add_flag("--no-mount", no_mount, "Do not mount the FUSE bridge")->excludes(mount_option);
-    std::string image_path;
-    std::uint64_t image_size = 256ull << 20;
+    std::string image_path = sim::default_image_path();
+    std::uint64_t image_size = 1ull << 30;
+    bool memory = false;
+    bool fresh = false;
     auto* image_option = app.add_option("--image", image_path,
-        "Serve the root `file` scheme from the RedoxFS image file PATH (created when missing, formatted on the "
-        "first boot), so files persist across runs; without it, files live in memory");
-    app.add_option("--image-size", image_size, "Size of a new --image file (like 256M or 1G; sparse)")
+                               "Serve the root `file` scheme from the RedoxFS image file PATH, so files persist across "
+                               "runs (created sparse and formatted with the base tree when missing; the default is "
+                               "per user). Not with --seed unless given")
+                             ->capture_default_str();
+    auto* memory_option
+        = app.add_flag("--memory", memory, "Keep the files in memory instead of an image: nothing persists")
+              ->excludes(image_option);
+    app.add_flag("--fresh", fresh, "Start from a fresh image: erase the image's contents and format it again")
+        ->excludes(memory_option);
+    app.add_option("--image-size", image_size, "Size of a new image file (like 256M or 1G; sparse)")
         ->transform(CLI::AsSizeValue(false))
-        ->needs(image_option)
+        ->excludes(memory_option)
         ->capture_default_str();
     app.set_version_flag("--version", "redox-sim 0.1.0");
     CLI11_PARSE(app, argc, argv);
 
     configure_logging(log_level, log_file);
-    if (!image_path.empty() && !open_image(image_path, image_size))
+    // A deterministic run starts from the same files every time, unless given an image.
+    bool use_image = !memory && (seed == 0 || image_option->count() > 0);
+    if (use_image && image_path.empty()) {
+        std::fprintf(stderr, "redox-sim: neither XDG_DATA_HOME nor HOME is set: give --image PATH or --memory\n");
         return 1;
+    }
+    bool created = false;
+    if (use_image && !sim::open_disk_image({ image_path, image_size, fresh }, created))
+        return 1;
+    if (created && !run_command && isatty(STDIN_FILENO))
+        std::fprintf(stderr, "redox-sim: new disk image %s (%llu MiB, sparse); --fresh starts over, --memory keeps nothing\n",
+            image_path.c_str(), static_cast<unsigned long long>(image_size >> 20));
     sim::hal_settings().virtual_clock = seed != 0;
     sim::hal_settings().seed = seed;
     if (!run_command)

@@ -8,8 +8,14 @@ BINARY = os.environ.get("REDOX_SIM_BINARY", os.path.join(ROOT, "build", "sim", "
 
 
 def mount_args(args):
-    """The tests leave the host's /mnt/redox alone: no FUSE mount unless a test asks for one."""
-    return list(args) if "--mount" in args or "--no-mount" in args else ["--no-mount", *args]
+    """The tests leave the host's /mnt/redox and the user's disk image alone: no FUSE mount
+    unless a test asks for one, and files in memory unless a test gives an --image."""
+    args = list(args)
+    if "--mount" not in args and "--no-mount" not in args:
+        args.insert(0, "--no-mount")
+    if "--image" not in args and "--memory" not in args:
+        args.insert(0, "--memory")
+    return args
 
 
 def run(command, timeout=60, input=None, extra_args=()):

@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from simrun import ROOT, run
+from simrun import BINARY, ROOT, run
 
 FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(ROOT, "build", "sim", "redoxfs-fsck"))
 
@@ -30,7 +30,7 @@ class Persistence(unittest.TestCase):
         first = self.boot("mkdir -p /home/user/d && echo persisted > /home/user/d/f")
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertTrue(os.path.exists(self.image))
-        self.assertEqual(os.path.getsize(self.image), 256 << 20)
+        self.assertEqual(os.path.getsize(self.image), 1 << 30)
         second = self.boot("cat /home/user/d/f")
         self.assertEqual(second.returncode, 0, second.stderr)
         self.assertEqual(second.stdout, "persisted\n")
@@ -72,3 +72,69 @@ class Persistence(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DefaultImage(unittest.TestCase):
+    """Without --image, redox-sim keeps its files in a per-user image under XDG_DATA_HOME."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.env = dict(os.environ, XDG_DATA_HOME=self.dir.name)
+        self.image = os.path.join(self.dir.name, "redox-sim", "disk.img")
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def sim(self, command, *args):
+        return subprocess.run([BINARY, "--no-mount", *args, "--run", command], env=self.env, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=60)
+
+    def test_files_persist_in_the_default_image_and_fresh_starts_over(self):
+        first = self.sim("echo kept > /home/user/notes && ls /etc /home && ls -ld /root /tmp")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertTrue(os.path.isfile(self.image))
+        for name in ("init.rc", "user"):
+            self.assertIn(name, first.stdout.split())
+        self.assertIn("drwx------", first.stdout)  # /root
+        self.assertIn("drwxrwxrwt", first.stdout)  # /tmp
+        second = self.sim("cat /home/user/notes")
+        self.assertEqual((second.returncode, second.stdout), (0, "kept\n"), second.stderr)
+        fresh = self.sim("cat /home/user/notes; echo status=$?; ls /bin | wc -l", "--fresh")
+        self.assertEqual(fresh.returncode, 0, fresh.stderr)
+        self.assertIn("status=1", fresh.stdout)
+        self.assertIn("fresh image", fresh.stderr)
+        self.assertGreater(int(fresh.stdout.split()[-1]), 20)  # the programs are back in /bin
+        result = subprocess.run([FSCK, self.image], capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_memory_and_seed_leave_no_image(self):
+        for args in (["--memory"], ["--seed", "7"]):
+            result = self.sim("echo x > /tmp/y && cat /tmp/y", *args)
+            self.assertEqual((result.returncode, result.stdout), (0, "x\n"), result.stderr)
+        self.assertFalse(os.path.exists(self.image))
+        clash = self.sim("true", "--memory", "--image", os.path.join(self.dir.name, "other.img"))
+        self.assertNotEqual(clash.returncode, 0)
+        self.assertIn("excludes", clash.stderr)
+
+    def test_a_second_simulator_on_the_same_image_is_refused(self):
+        first = subprocess.Popen([BINARY, "--no-mount", "--run", "echo up; sleep 30"], env=self.env,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(first.stdout.readline(), "up\n")
+            second = self.sim("echo should not run")
+            self.assertEqual(second.returncode, 1)
+            self.assertIn("in use by another redox-sim", second.stderr)
+            self.assertNotIn("should not run", second.stdout)
+        finally:
+            first.kill()
+            first.wait(timeout=30)
+        # The lock dies with its holder, and the image is still usable.
+        after = self.sim("echo again")
+        self.assertEqual((after.returncode, after.stdout), (0, "again\n"), after.stderr)
+
+    def test_no_home_needs_an_explicit_choice(self):
+        env = {k: v for k, v in self.env.items() if k not in ("HOME", "XDG_DATA_HOME")}
+        result = subprocess.run([BINARY, "--no-mount", "--run", "true"], env=env, stdin=subprocess.DEVNULL,
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("--image PATH or --memory", result.stderr)
