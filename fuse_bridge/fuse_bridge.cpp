@@ -130,11 +130,29 @@ namespace {
         fuse_reply_none(req);
     }
 
+    // getattr and setattr also serve files whose name is gone (unlinked while open): through
+    // the open file FUSE names, or any file the bridge has open on the inode.
+    bool resolve_or_detached(Request* r, fuse_ino_t inode)
+    {
+        if (auto path = shared_of(r->req).inodes.path_of(inode)) {
+            r->path = *path;
+        } else {
+            if (!shared_of(r->req).inodes.known(inode)) {
+                fuse_reply_err(r->req, ENOENT);
+                delete r;
+                return false;
+            }
+            r->detached = true;
+        }
+        r->inode = inode;
+        return true;
+    }
+
     void op_getattr(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
     {
         Request* r = make_request(req, Op::Getattr);
         with_fi(r, fi);
-        if (resolve(r, inode))
+        if (resolve_or_detached(r, inode))
             post(r);
     }
 
@@ -144,6 +162,20 @@ namespace {
         with_fi(r, fi);
         r->attr = *attr;
         r->to_set = to_set;
+        if (to_set & FUSE_SET_ATTR_GID) {
+            gid_t groups[64];
+            int n = fuse_req_getgroups(req, 64, groups);
+            for (int i = 0; i < n && i < 64; ++i)
+                r->groups.push_back(groups[i]);
+        }
+        if (resolve_or_detached(r, inode))
+            post(r);
+    }
+
+    void op_access(fuse_req_t req, fuse_ino_t inode, int mask)
+    {
+        Request* r = make_request(req, Op::Access);
+        r->flags = mask;
         if (resolve(r, inode))
             post(r);
     }
@@ -332,6 +364,7 @@ namespace {
         ops.fsyncdir = op_fsyncdir;
         ops.statfs = op_statfs;
         ops.create = op_create;
+        ops.access = op_access;
         return ops;
     }();
 

@@ -19,6 +19,12 @@ std::optional<std::string> InodeTable::path_of(std::uint64_t inode) const
     return it->second.path;
 }
 
+bool InodeTable::known(std::uint64_t inode) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_nodes.count(inode) != 0;
+}
+
 std::uint64_t InodeTable::lookup(const std::string& path)
 {
     std::lock_guard lock(m_mutex);

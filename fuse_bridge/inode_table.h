@@ -21,6 +21,8 @@ public:
 
     // The Redox path of `inode`, or nothing when the number is unknown or its file is gone.
     std::optional<std::string> path_of(std::uint64_t inode) const;
+    // Whether FUSE still holds `inode` (named or not).
+    bool known(std::uint64_t inode) const;
     // Counts one lookup of `path`: its existing number, or a new one.
     std::uint64_t lookup(const std::string& path);
     void forget(std::uint64_t inode, std::uint64_t count);

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 
 namespace {
 // Linux values, captured before the Redox ABI headers take these names.
@@ -51,9 +52,61 @@ namespace {
             unsigned char kind;
         };
         std::vector<Entry> entries; // directories: the listing, taken at offset 0
+        std::uint64_t inode { 0 }; // the FUSE inode it was opened on
     };
 
     Handle* handle_of(const Request& r) { return reinterpret_cast<Handle*>(r.fi.fh); }
+
+    // The files open on each FUSE inode (core thread only): getattr and setattr of a file whose
+    // name is gone (unlinked while open) go through one of them.
+    std::unordered_multimap<std::uint64_t, Handle*> s_open_files;
+
+    void track(Handle* h, std::uint64_t inode)
+    {
+        h->inode = inode;
+        s_open_files.emplace(inode, h);
+    }
+
+    void untrack(Handle* h)
+    {
+        auto [first, last] = s_open_files.equal_range(h->inode);
+        for (auto it = first; it != last; ++it) {
+            if (it->second == h) {
+                s_open_files.erase(it);
+                return;
+            }
+        }
+    }
+
+    Handle* open_file_on(std::uint64_t inode)
+    {
+        auto it = s_open_files.find(inode);
+        return it == s_open_files.end() ? nullptr : it->second;
+    }
+
+    // The open file a request names (its fi), or for a detached inode any file open on it.
+    Handle* handle_for(const Request& r)
+    {
+        if (r.has_fi && handle_of(r))
+            return handle_of(r);
+        return r.detached ? open_file_on(r.inode) : nullptr;
+    }
+
+    // Whether uid/gid may do `want` (4 read, 2 write, 1 execute/search) to a node, as the file
+    // servers decide it (their caller has one group).
+    bool permits(const redox::Stat& st, std::uint32_t uid, std::uint32_t gid, unsigned want)
+    {
+        if (uid == 0) // root: anything, but execute needs one x bit (directories: search)
+            return !(want & 1) || (st.st_mode & redox::MODE_TYPE) == redox::MODE_DIR || (st.st_mode & 0111);
+        unsigned bits;
+        if (uid == st.st_uid)
+            bits = (st.st_mode >> 6) & 7;
+        else if (gid == st.st_gid)
+            bits = (st.st_mode >> 3) & 7;
+        else
+            bits = st.st_mode & 7;
+        return (bits & want) == want;
+    }
 
     bool is_synthetic(const std::string& path) { return path == "/scheme" || path.rfind("/scheme/", 0) == 0; }
 
@@ -136,7 +189,8 @@ namespace {
             break;
         }
         bool directory = S_ISDIR(out.st_mode);
-        out.st_nlink = in.st_nlink ? in.st_nlink : 1;
+        // Synthetic schemes often leave st_nlink 0; a `file` node with none is unlinked but open.
+        out.st_nlink = in.st_nlink || !synthetic ? in.st_nlink : 1;
         out.st_uid = in.st_uid;
         out.st_gid = in.st_gid;
         out.st_size = synthetic && !directory ? 0 : static_cast<off_t>(in.st_size);
@@ -308,16 +362,96 @@ namespace {
         return 0;
     }
 
+    // utimensat: the core takes explicit times only, so UTIME_OMIT is the time the file has and
+    // UTIME_NOW the clock's. Setting both to now is allowed to anyone who may write the file, not
+    // only its owner (POSIX): that case is checked here and done with root's rights.
+    long set_times(const Request& r, int fd)
+    {
+        redox::Stat current {};
+        if (long e = sys::fstat(fd, current); e < 0)
+            return e;
+        redox::TimeSpec now {};
+        if (long e = sys::clock_gettime(redox::CLOCK_REALTIME, now); e < 0)
+            return e;
+        redox::TimeSpec times[2] {};
+        auto fill = [&](redox::TimeSpec& t, int set, int set_now, const timespec& value, std::uint64_t sec,
+                        std::uint32_t nsec) {
+            if (r.to_set & set_now) {
+                t = now;
+            } else if (r.to_set & set) {
+                t.tv_sec = value.tv_sec;
+                t.tv_nsec = static_cast<std::int32_t>(value.tv_nsec);
+            } else {
+                t.tv_sec = static_cast<std::int64_t>(sec);
+                t.tv_nsec = static_cast<std::int32_t>(nsec);
+            }
+        };
+        fill(times[0], FUSE_SET_ATTR_ATIME, FUSE_SET_ATTR_ATIME_NOW, r.attr.st_atim, current.st_atime,
+            current.st_atime_nsec);
+        fill(times[1], FUSE_SET_ATTR_MTIME, FUSE_SET_ATTR_MTIME_NOW, r.attr.st_mtim, current.st_mtime,
+            current.st_mtime_nsec);
+        bool explicit_time = ((r.to_set & FUSE_SET_ATTR_ATIME) && !(r.to_set & FUSE_SET_ATTR_ATIME_NOW))
+            || ((r.to_set & FUSE_SET_ATTR_MTIME) && !(r.to_set & FUSE_SET_ATTR_MTIME_NOW));
+        bool owner = r.uid == 0 || r.uid == current.st_uid;
+        if (explicit_time || owner)
+            return sys::futimens(fd, times);
+        if (!permits(current, r.uid, r.gid, 2))
+            return -redox::EACCES;
+        kernel::set_current_identity(0, 0);
+        long e = sys::futimens(fd, times);
+        kernel::set_current_identity(r.uid, r.gid);
+        return e;
+    }
+
+    // chown: the file servers know one group per caller; a Linux owner may also give the file
+    // to any of its supplementary groups, so the call is made with that group as the caller's.
+    long change_owner(const Request& r, int fd)
+    {
+        ulong uid = (r.to_set & FUSE_SET_ATTR_UID) ? r.attr.st_uid : 0xFFFFFFFFul;
+        ulong gid = (r.to_set & FUSE_SET_ATTR_GID) ? r.attr.st_gid : 0xFFFFFFFFul;
+        bool supplementary = r.uid != 0 && (r.to_set & FUSE_SET_ATTR_GID) && r.attr.st_gid != r.gid
+            && std::find(r.groups.begin(), r.groups.end(), r.attr.st_gid) != r.groups.end();
+        if (!supplementary)
+            return sys::fchown(fd, uid, gid);
+        kernel::set_current_identity(r.uid, static_cast<std::uint32_t>(r.attr.st_gid));
+        long e = sys::fchown(fd, uid, gid);
+        kernel::set_current_identity(r.uid, r.gid);
+        return e;
+    }
+
+    // chmod. Linux drops setuid/setgid itself when someone who is not the owner writes or
+    // truncates such a file, by asking for the mode without them: that is allowed to anyone who
+    // may write it.
+    long change_mode(const Request& r, int fd)
+    {
+        ulong mode = r.attr.st_mode & 07777;
+        if (r.uid == 0)
+            return sys::fchmod(fd, mode);
+        redox::Stat current {};
+        if (long e = sys::fstat(fd, current); e < 0)
+            return e;
+        bool only_drops_privileges
+            = (current.st_mode & 07777 & ~06000u) == mode && (current.st_mode & 06000) && r.uid != current.st_uid;
+        if (!only_drops_privileges || !permits(current, r.uid, r.gid, 2))
+            return sys::fchmod(fd, mode);
+        kernel::set_current_identity(0, 0);
+        long e = sys::fchmod(fd, mode);
+        kernel::set_current_identity(r.uid, r.gid);
+        return e;
+    }
+
     void do_setattr(Shared& shared, Request& r)
     {
         (void)shared;
-        Handle* h = r.has_fi ? handle_of(r) : nullptr;
+        Handle* h = handle_for(r);
         // A path operation opens the node only to look at it; truncate needs it open for writing
         // (that is where the write permission is checked).
         std::unique_ptr<Fd> own;
         int fd;
         if (h) {
             fd = h->fd;
+        } else if (r.detached) {
+            return (void)fuse_reply_err(r.req, redox::ENOENT);
         } else {
             bool truncate = r.to_set & FUSE_SET_ATTR_SIZE;
             own = std::make_unique<Fd>(truncate ? sys::open(r.path.c_str(), redox::O_WRONLY) : open_node(r.path));
@@ -326,32 +460,15 @@ namespace {
             fd = own->get();
         }
         long e = 0;
-        if (r.to_set & FUSE_SET_ATTR_MODE)
-            e = sys::fchmod(fd, r.attr.st_mode & 07777);
-        if (e >= 0 && (r.to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))) {
-            ulong uid = (r.to_set & FUSE_SET_ATTR_UID) ? r.attr.st_uid : 0xFFFFFFFFul;
-            ulong gid = (r.to_set & FUSE_SET_ATTR_GID) ? r.attr.st_gid : 0xFFFFFFFFul;
-            e = sys::fchown(fd, uid, gid);
-        }
+        // Owner first: Linux sends chown together with the mode that drops setuid/setgid.
+        if (r.to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))
+            e = change_owner(r, fd);
+        if (e >= 0 && (r.to_set & FUSE_SET_ATTR_MODE))
+            e = change_mode(r, fd);
         if (e >= 0 && (r.to_set & FUSE_SET_ATTR_SIZE))
             e = sys::ftruncate(fd, static_cast<ulong>(r.attr.st_size));
-        if (e >= 0 && (r.to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME))) {
-            constexpr std::int32_t utime_now = (1 << 30) - 1;
-            constexpr std::int32_t utime_omit = (1 << 30) - 2;
-            redox::TimeSpec times[2] {};
-            auto fill = [&](redox::TimeSpec& t, int set, int set_now, const timespec& value) {
-                if (r.to_set & set_now)
-                    t.tv_nsec = utime_now;
-                else if (r.to_set & set) {
-                    t.tv_sec = value.tv_sec;
-                    t.tv_nsec = static_cast<std::int32_t>(value.tv_nsec);
-                } else
-                    t.tv_nsec = utime_omit;
-            };
-            fill(times[0], FUSE_SET_ATTR_ATIME, FUSE_SET_ATTR_ATIME_NOW, r.attr.st_atim);
-            fill(times[1], FUSE_SET_ATTR_MTIME, FUSE_SET_ATTR_MTIME_NOW, r.attr.st_mtim);
-            e = sys::futimens(fd, times);
-        }
+        if (e >= 0 && (r.to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME)))
+            e = set_times(r, fd);
         if (e < 0)
             return (void)fuse_reply_err(r.req, error_of(e));
         struct stat st;
@@ -376,6 +493,7 @@ namespace {
             }
         }
         r.fi.fh = reinterpret_cast<std::uint64_t>(h);
+        track(h, r.inode);
         if (h->synthetic && !directory) {
             r.fi.direct_io = 1; // unknown size: Linux reads until a read returns 0
             r.fi.nonseekable = 0;
@@ -383,6 +501,7 @@ namespace {
         r.fi.keep_cache = 0;
         int sent = directory ? fuse_reply_open(r.req, &r.fi) : fuse_reply_open(r.req, &r.fi);
         if (sent != 0) {
+            untrack(h);
             sys::close(h->fd);
             delete h;
         }
@@ -403,9 +522,11 @@ namespace {
         h->synthetic = is_synthetic(r.path);
         h->fd = fd.release();
         r.fi.fh = reinterpret_cast<std::uint64_t>(h);
+        track(h, entry.ino);
         if (h->synthetic)
             r.fi.direct_io = 1;
         if (fuse_reply_create(r.req, &entry, &r.fi) != 0) {
+            untrack(h);
             sys::close(h->fd);
             delete h;
             shared.inodes.forget(entry.ino, 1);
@@ -491,13 +612,34 @@ namespace {
         fuse_reply_readlink(r.req, target.c_str());
     }
 
+    // The longest name `file` takes (Redox has no pathconf): 255 for memfs, 252 for RedoxFS.
+    // Found once by looking up names of each length under "/".
+    unsigned long name_max()
+    {
+        static unsigned long known = 0;
+        if (!known) {
+            known = 255;
+            for (unsigned long length = 256; length > 200; --length) {
+                std::string name = "/" + std::string(length, 'n');
+                long fd = open_node(name);
+                if (fd >= 0)
+                    sys::close(static_cast<int>(fd));
+                if (fd != -redox::ENAMETOOLONG) {
+                    known = length;
+                    break;
+                }
+            }
+        }
+        return known;
+    }
+
     void do_statfs(Request& r)
     {
         Fd fd(open_node("/"));
         redox::StatVfs vfs {};
         long e = fd.ok() ? sys::fstatvfs(fd.get(), vfs) : fd.error();
         struct statvfs out {};
-        out.f_namemax = 255;
+        out.f_namemax = name_max();
         out.f_bsize = out.f_frsize = 4096;
         if (e >= 0) {
             out.f_bsize = out.f_frsize = vfs.f_bsize ? vfs.f_bsize : 4096;
@@ -508,6 +650,19 @@ namespace {
         fuse_reply_statfs(r.req, &out);
     }
 
+    // access(2): the open already checked search permission along the path as the caller.
+    void do_access(Request& r)
+    {
+        Fd fd(open_node(r.path));
+        if (!fd.ok())
+            return (void)fuse_reply_err(r.req, error_of(fd.error()));
+        redox::Stat st {};
+        if (long e = sys::fstat(fd.get(), st); e < 0)
+            return (void)fuse_reply_err(r.req, error_of(e));
+        unsigned want = static_cast<unsigned>(r.flags) & 7; // R_OK 4, W_OK 2, X_OK 1; F_OK 0
+        fuse_reply_err(r.req, permits(st, r.uid, r.gid, want) ? 0 : redox::EACCES);
+    }
+
     void serve(Shared& shared, Request& r)
     {
         switch (r.op) {
@@ -516,8 +671,10 @@ namespace {
         case Op::Getattr: {
             struct stat st;
             long e;
-            if (r.has_fi && handle_of(r))
-                e = stat_fd(handle_of(r)->fd, r.path, st, r.inode);
+            if (Handle* h = handle_for(r))
+                e = stat_fd(h->fd, r.path, st, r.inode);
+            else if (r.detached)
+                e = -redox::ENOENT;
             else
                 e = stat_path(r.path, st, r.inode);
             if (e >= 0 && !st.st_ino)
@@ -551,6 +708,7 @@ namespace {
         case Op::Releasedir: {
             Handle* h = handle_of(r);
             h->lock.lock(); // a proxy may still be in the middle of a read on it
+            untrack(h);
             sys::close(h->fd);
             delete h;
             return (void)fuse_reply_err(r.req, 0);
@@ -597,6 +755,8 @@ namespace {
             return do_readdir(r);
         case Op::Statfs:
             return do_statfs(r);
+        case Op::Access:
+            return do_access(r);
         }
         fuse_reply_err(r.req, redox::ENOSYS);
     }

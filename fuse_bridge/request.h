@@ -38,6 +38,7 @@ enum class Op {
     Releasedir,
     Fsyncdir,
     Statfs,
+    Access,
 };
 
 struct Request : kernel::HostRequest {
@@ -45,7 +46,8 @@ struct Request : kernel::HostRequest {
     fuse_req_t req {};
     std::uint32_t uid { 0 };
     std::uint32_t gid { 0 };
-    std::string path; // the inode's (or parent + name) Redox path
+    std::string path; // the inode's (or parent + name) Redox path; empty: removed (see detached)
+    bool detached { false }; // the inode's name is gone: serve it through a file open on it
     std::string path2; // rename/link: the new path; symlink: the target
     std::uint64_t inode { 0 };
     bool has_fi { false };
@@ -57,6 +59,7 @@ struct Request : kernel::HostRequest {
     off_t offset { 0 };
     std::size_t size { 0 };
     std::vector<char> data;
+    std::vector<std::uint32_t> groups; // setattr of the group: the caller's supplementary groups
 };
 
 // Shared by the FUSE side and the proxies.

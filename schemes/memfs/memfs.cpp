@@ -650,8 +650,11 @@ ErrorOr<void> Memfs::fchown(u64 number, u64 uid_arg, u64 gid_arg, Cred cred)
     bool change_uid = uid != ID_UNCHANGED && uid != node.uid;
     bool change_gid = gid != ID_UNCHANGED && gid != node.gid;
     if (!cred.is_root()) {
-        // The owner may only hand the file to its own group.
-        if (cred.uid != node.uid || change_uid || (change_gid && gid != cred.gid))
+        // The owner may only hand the file to its own group; -1 (unchanged) is allowed to anyone.
+        bool owner = cred.uid == node.uid;
+        if (uid != ID_UNCHANGED && (!owner || change_uid))
+            return err(EPERM);
+        if (gid != ID_UNCHANGED && (!owner || (change_gid && gid != cred.gid)))
             return err(EPERM);
     }
     if (change_uid)

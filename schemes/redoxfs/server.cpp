@@ -506,7 +506,11 @@ ErrorOr<void> Server::fchown(u64 number, u64 uid_arg, u64 gid_arg, Cred cred)
     bool change_uid = uid != ID_UNCHANGED && uid != node.uid;
     bool change_gid = gid != ID_UNCHANGED && gid != node.gid;
     if (!cred.is_root()) {
-        if (cred.uid != node.uid || change_uid || (change_gid && gid != cred.gid))
+        // The owner may only hand the file to its own group; -1 (unchanged) is allowed to anyone.
+        bool owner = cred.uid == node.uid;
+        if (uid != ID_UNCHANGED && (!owner || change_uid))
+            return err(EPERM);
+        if (gid != ID_UNCHANGED && (!owner || (change_gid && gid != cred.gid)))
             return err(EPERM);
     }
     TRY(m_fs.chown(id, change_uid ? uid : node.uid, change_gid ? gid : node.gid));
