@@ -183,10 +183,15 @@ static int redoxfsd_main(int argc, char** argv, char** envp)
     }
     auto* server = new redoxfs::Server(*fs);
     server->set_time(realtime_now());
-    if (blank) {
+    if (blank)
         server->populate_base_tree();
-        (void)server->commit_if_changed();
+    // Files that were open but removed when the system last stopped are freed now.
+    if (fs->reclaim_orphans().is_error()) {
+        StringView why = fs->last_error();
+        io::print(2, "redoxfsd: %s: can not free removed files: %.*s\n", disk_path, static_cast<int>(why.length()),
+            why.chars());
     }
+    (void)server->commit_if_changed();
 
     char registration[64];
     ktl::format_buffer(registration, sizeof registration, ":%s", scheme_name);

@@ -557,11 +557,90 @@ ErrorOr<void> FileSystem::free_node(u32 id)
 ErrorOr<void> FileSystem::drop_link(u32 id)
 {
     Node* n = TRY(node_mut(id));
+    if (!is_dir(n->mode) && n->links <= 1 && find_hold(id) && m_header.orphan_count < ORPHAN_MAX) {
+        // Still open: it lives on, nameless, until the last close.
+        n->links = 0;
+        n->ctime = m_now.sec;
+        n->ctime_nsec = m_now.nsec;
+        m_header.orphans[m_header.orphan_count++] = id;
+        return {};
+    }
     if (is_dir(n->mode) || n->links <= 1)
         return free_node(id);
     --n->links;
     n->ctime = m_now.sec;
     n->ctime_nsec = m_now.nsec;
+    return {};
+}
+
+FileSystem::Hold* FileSystem::find_hold(u32 id)
+{
+    for (Hold& hold : m_holds) {
+        if (hold.id == id)
+            return &hold;
+    }
+    return nullptr;
+}
+
+void FileSystem::hold(u32 id)
+{
+    if (Hold* hold = find_hold(id))
+        ++hold->count;
+    else
+        m_holds.append({ id, 1 });
+}
+
+bool FileSystem::drop_orphan(u32 id)
+{
+    for (u32 i = 0; i < m_header.orphan_count; ++i) {
+        if (m_header.orphans[i] == id) {
+            m_header.orphans[i] = m_header.orphans[--m_header.orphan_count];
+            m_header.orphans[m_header.orphan_count] = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+ErrorOr<void> FileSystem::release(u32 id)
+{
+    Hold* hold = find_hold(id);
+    if (!hold)
+        return Error::from_errno(EBADF);
+    if (--hold->count > 0)
+        return {};
+    *hold = m_holds.last();
+    m_holds.take_last();
+    bool orphan = false;
+    for (u32 i = 0; i < m_header.orphan_count; ++i)
+        orphan = orphan || m_header.orphans[i] == id;
+    if (!orphan)
+        return {};
+    begin_op();
+    if (m_broken)
+        return Error::from_errno(EIO); // stays listed; the next mount frees it
+    TRY(ensure_space(META_RESERVE, true));
+    TRY(free_node(id));
+    drop_orphan(id);
+    m_changed = true;
+    return {};
+}
+
+ErrorOr<void> FileSystem::reclaim_orphans()
+{
+    begin_op();
+    for (u32 i = m_header.orphan_count; i-- > 0;) {
+        u32 id = m_header.orphans[i];
+        if (find_hold(id))
+            continue;
+        const Node* n = TRY(node(id));
+        if (n->links != 0 || is_dir(n->mode))
+            return fail(EIO, "orphan list names node %u, which still has a name", id);
+        TRY(ensure_space(META_RESERVE, true));
+        TRY(free_node(id));
+        drop_orphan(id);
+        m_changed = true;
+    }
     return {};
 }
 
@@ -859,7 +938,8 @@ ErrorOr<void> FileSystem::mount()
         return fail(EIO, "image truncated: the header says %llu blocks, the device has %llu",
             static_cast<unsigned long long>(m_header.size), static_cast<unsigned long long>(size));
     if (m_header.size < HEADER_RING + 2 || m_header.tree_levels > MAX_LEVELS || m_header.alloc_levels > MAX_LEVELS
-        || m_header.next_node_id <= ROOT_ID || m_header.next_node_id > (1ull << 32))
+        || m_header.next_node_id <= ROOT_ID || m_header.next_node_id > (1ull << 32)
+        || m_header.orphan_count > ORPHAN_MAX)
         return fail(EIO, "corrupt header (generation %llu)", static_cast<unsigned long long>(m_header.generation));
     // Every refusal carries a reason the daemon and the tools can print.
     if (auto loaded = load_bitmap(); loaded.is_error())

@@ -107,6 +107,14 @@ public:
     FsStat statvfs() const;
     ErrorOr<void> commit();
     bool has_changes() const { return m_changed; }
+    // Open files. A held file whose last name is removed (unlink, or rename over it) stays
+    // readable and writable with link count 0, listed in the header's orphan list, until
+    // its last hold is released; then it is freed. With ORPHAN_MAX files listed already,
+    // it is freed at once. A crash leaves the list for reclaim_orphans() after the mount.
+    void hold(u32 id);
+    ErrorOr<void> release(u32 id);
+    ErrorOr<void> reclaim_orphans(); // frees every listed file nobody holds
+    u32 orphan_count() const { return m_header.orphan_count; }
     // Changed metadata waits in memory until the commit; when more than this many blocks
     // wait, the next operation commits first (default 16384 blocks, 64 MiB).
     void set_dirty_limit(usize blocks) { m_dirty_limit = blocks; }
@@ -199,6 +207,13 @@ private:
     bool m_broken { false }; // a commit failed: refuse changes until a remount
     bool m_changed { false };
     char m_error[256] {};
+    struct Hold {
+        u32 id;
+        u32 count;
+    };
+    Vector<Hold> m_holds; // few: one per open file
+    Hold* find_hold(u32 id);
+    bool drop_orphan(u32 id); // removes id from the header's list; false when not listed
 };
 
 // Validates a directory entry name: ENAMETOOLONG over MAX_NAME, EINVAL when empty or

@@ -23,6 +23,7 @@ constexpr u64 BITS_PER_BITMAP_BLOCK = BLOCK_SIZE * 8ull;
 constexpr u32 NODE_MAGIC = 0x4e534652;   // "RFSN"
 constexpr u32 BUCKET_MAGIC = 0x44534652; // "RFSD"
 constexpr u16 NODE_FLAG_INLINE = 1;      // file/symlink data lives in Node::inline_data
+constexpr u32 ORPHAN_MAX = 255;          // open-but-removed files the header can list
 
 // A pointer to a block: its address (block index) and the FNV-1a-64 hash of its 4096
 // bytes. addr 0 is the null pointer (a hole in a sparse table).
@@ -49,7 +50,11 @@ struct Header {
     u64 next_node_id;   // node ids below this may be in use; ids are never reused
     u64 used_blocks;    // set bits in the bitmap
     u64 node_count;     // nodes in the node table
-    u8 reserved[BLOCK_SIZE - 112 - 8];
+    // Files removed while still open (link count 0, in no directory): freed when the last
+    // handle closes, or by the next mount after a crash. Unused slots are zero.
+    u32 orphan_count;
+    u32 orphans[ORPHAN_MAX];
+    u8 reserved[BLOCK_SIZE - 112 - 4 - 4 * ORPHAN_MAX - 8];
     u64 hash;
 };
 static_assert(sizeof(Header) == BLOCK_SIZE);

@@ -331,7 +331,22 @@ struct Checker {
                 error("directory %u: a second name of directory %u", e.dir, e.target);
             target->container = e.dir;
         }
+        // Files removed while open: nameless, link count 0, until closed or reclaimed.
+        for (u32 i = 0; i < h.orphan_count && i < ORPHAN_MAX; ++i) {
+            NodeInfo* orphan = find(h.orphans[i]);
+            if (!orphan) {
+                error("orphan list: node %u does not exist", h.orphans[i]);
+                continue;
+            }
+            if (orphan->container == ~0u)
+                error("orphan list: node %u is listed twice", orphan->id);
+            else if ((orphan->mode & MODE_TYPE) == MODE_DIR || orphan->links != 0 || orphan->refs != 0)
+                error("orphan list: node %u still has a name or links", orphan->id);
+            orphan->container = ~0u; // marks it listed
+        }
         for (const NodeInfo& node : nodes) {
+            if (node.container == ~0u)
+                continue;
             bool dir = (node.mode & MODE_TYPE) == MODE_DIR;
             u64 expected = dir ? 2ull + node.subdirs : node.refs;
             if (node.links != expected)

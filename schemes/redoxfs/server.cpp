@@ -243,6 +243,8 @@ ErrorOr<u64> Server::new_handle(u32 id, u64 flags, String path)
 {
     auto* handle = new Handle;
     handle->id = id;
+    if (id != GONE)
+        m_fs.hold(id); // keeps the file alive if it is removed while open
     handle->flags = flags;
     handle->path = static_cast<String&&>(path);
     for (usize i = 0; i < m_handles.size(); ++i) {
@@ -260,8 +262,10 @@ void Server::forget_if_freed(u32 id)
     if (!m_fs.stat(id).is_error())
         return;
     for (Handle* handle : m_handles) {
-        if (handle && handle->id == id)
+        if (handle && handle->id == id) {
+            (void)m_fs.release(id).is_error(); // nothing left to free
             handle->id = GONE;
+        }
     }
 }
 
@@ -327,7 +331,10 @@ ErrorOr<void> Server::close(u64 number)
     m_handles[number] = nullptr;
     while (!m_handles.is_empty() && !m_handles.last())
         m_handles.take_last();
+    u32 id = handle->id;
     delete handle;
+    if (id != GONE)
+        TRY(m_fs.release(id)); // frees a removed file at its last close
     return {};
 }
 

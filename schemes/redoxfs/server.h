@@ -3,9 +3,9 @@
 // the same interface as memfs::Memfs so memfs::BasicRequestHandler decodes the requests
 // (schemes/memfs/request_handler.h). Platform-free, like the library.
 //
-// Paths, symlinks, permissions and errors follow Memfs (memfs.h). Differences: a file
-// removed while open is gone at once (its handles then give ENOENT), and reads do not
-// update atime. fsync commits the file system; the daemon also commits after every batch
+// Paths, symlinks, permissions and errors follow Memfs (memfs.h). A file removed while
+// open stays usable through its handles (FileSystem::hold; the header's orphan list makes
+// that crash-safe) and is freed at the last close. Reads do not update atime. fsync commits the file system; the daemon also commits after every batch
 // of requests that changed something (commit_if_changed).
 #include "filesystem.h"
 #include "../memfs/memfs.h"
