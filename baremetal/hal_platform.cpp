@@ -18,8 +18,8 @@ namespace hal {
 
 // No disk driver yet: no boot disk.
 u64 disk_block_count() { return 0; }
-int disk_read_block(u64, void*) { return redox::ENODEV; }
-int disk_write_block(u64, const void*) { return redox::ENODEV; }
+int disk_read_blocks(u64, u64, void*) { return redox::ENODEV; }
+int disk_write_blocks(u64, u64, const void*) { return redox::ENODEV; }
 int disk_flush() { return redox::ENODEV; }
 
 void panic(const char* message)

@@ -9,10 +9,13 @@ constexpr usize DISK_BLOCK_SIZE = 4096;
 
 // Blocks on the boot disk; 0 when there is no disk.
 u64 disk_block_count();
-// Read / write one block into / from `buffer` (DISK_BLOCK_SIZE bytes). Returns 0, or a
-// positive errno: ENODEV (no disk), EINVAL (index out of range), EIO.
-int disk_read_block(u64 index, void* buffer);
-int disk_write_block(u64 index, const void* buffer);
+// Read / write `count` consecutive blocks starting at `index` into / from `buffer`
+// (count * DISK_BLOCK_SIZE bytes), all or nothing as far as the caller can tell: returns 0,
+// or a positive errno: ENODEV (no disk), EINVAL (a block past the end; nothing moved), EIO.
+// One call moves the whole run (the sim: one pread / pwrite), so callers pass runs, not
+// single blocks, where they can.
+int disk_read_blocks(u64 index, u64 count, void* buffer);
+int disk_write_blocks(u64 index, u64 count, const void* buffer);
 // Makes every completed write durable. 0 or a positive errno.
 int disk_flush();
 

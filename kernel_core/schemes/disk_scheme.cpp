@@ -34,13 +34,14 @@ ErrorOr<usize> DiskScheme::read(usize handle, void* buffer, usize length, u64 of
     if (offset % BLOCK || length % BLOCK)
         return errno_error(redox::EINVAL);
     u64 blocks = hal::disk_block_count();
-    auto* out = static_cast<u8*>(buffer);
-    usize done = 0;
-    for (u64 index = offset / BLOCK; done < length && index < blocks; ++index, done += BLOCK) {
-        if (int code = hal::disk_read_block(index, out + done))
-            return done ? ErrorOr<usize>(done) : disk_error(code);
-    }
-    return done;
+    u64 first = offset / BLOCK;
+    if (first >= blocks || length == 0)
+        return 0;
+    u64 count = ktl::min<u64>(length / BLOCK, blocks - first);
+    // The whole run in one HAL call.
+    if (int code = hal::disk_read_blocks(first, count, buffer))
+        return disk_error(code);
+    return static_cast<usize>(count * BLOCK);
 }
 
 ErrorOr<usize> DiskScheme::write(
@@ -54,13 +55,13 @@ ErrorOr<usize> DiskScheme::write(
     u64 blocks = hal::disk_block_count();
     if (length && offset / BLOCK >= blocks)
         return errno_error(redox::ENOSPC);
-    auto* in = static_cast<const u8*>(buffer);
-    usize done = 0;
-    for (u64 index = offset / BLOCK; done < length && index < blocks; ++index, done += BLOCK) {
-        if (int code = hal::disk_write_block(index, in + done))
-            return done ? ErrorOr<usize>(done) : disk_error(code);
-    }
-    return done;
+    u64 first = offset / BLOCK;
+    if (length == 0)
+        return 0;
+    u64 count = ktl::min<u64>(length / BLOCK, blocks - first);
+    if (int code = hal::disk_write_blocks(first, count, buffer))
+        return disk_error(code);
+    return static_cast<usize>(count * BLOCK);
 }
 
 ErrorOr<u64> DiskScheme::fsize(usize handle)

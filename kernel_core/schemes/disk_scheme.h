@@ -1,6 +1,7 @@
 #pragma once
 // `disk`: the boot disk of the HAL (hal/block_device.h) as /scheme/disk/0, root only.
-// Reads and writes move whole 4 KiB blocks at block-aligned offsets; fsync flushes the
+// Reads and writes move whole 4 KiB blocks at block-aligned offsets, each request in one
+// HAL call (a run of blocks: one pread / pwrite in the sim); fsync flushes the
 // disk; fsize / fstat give its size. Registered only when the platform has a disk.
 #include "../handle_table.h"
 #include "../scheme.h"

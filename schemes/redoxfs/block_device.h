@@ -17,6 +17,22 @@ public:
     // Reads / writes one BLOCK_SIZE block; an index >= block_count() is EIO.
     virtual ErrorOr<void> read_block(u64 index, u8* buffer) = 0;
     virtual ErrorOr<void> write_block(u64 index, const u8* buffer) = 0;
+    // Reads / writes `count` consecutive blocks from `index` (count * BLOCK_SIZE bytes).
+    // Devices that can move a run in one transfer override these (redoxfsd: one seek and
+    // one read / write); the default moves one block at a time. After an error some of the
+    // blocks may have been written.
+    virtual ErrorOr<void> read_blocks(u64 index, u64 count, u8* buffer)
+    {
+        for (u64 i = 0; i < count; ++i)
+            TRY(read_block(index + i, buffer + i * BLOCK_SIZE));
+        return {};
+    }
+    virtual ErrorOr<void> write_blocks(u64 index, u64 count, const u8* buffer)
+    {
+        for (u64 i = 0; i < count; ++i)
+            TRY(write_block(index + i, buffer + i * BLOCK_SIZE));
+        return {};
+    }
     // Makes every completed write durable.
     virtual ErrorOr<void> flush() = 0;
     virtual u64 block_count() const = 0;

@@ -25,16 +25,23 @@ using ktl::StringView;
 
 constexpr usize BATCH = 32;
 
+// The disk through the `disk` scheme: one seek and one read / write per run of blocks
+// (the scheme passes a whole run to the HAL in one call).
 class FdBlockDevice final : public redoxfs::BlockDevice {
 public:
     FdBlockDevice(int fd, u64 blocks) : m_fd(fd), m_blocks(blocks) {}
-    ErrorOr<void> read_block(u64 index, u8* buffer) override
-    {
-        return transfer(index, buffer, false);
-    }
+    ErrorOr<void> read_block(u64 index, u8* buffer) override { return transfer(index, 1, buffer, false); }
     ErrorOr<void> write_block(u64 index, const u8* buffer) override
     {
-        return transfer(index, const_cast<u8*>(buffer), true);
+        return transfer(index, 1, const_cast<u8*>(buffer), true);
+    }
+    ErrorOr<void> read_blocks(u64 index, u64 count, u8* buffer) override
+    {
+        return transfer(index, count, buffer, false);
+    }
+    ErrorOr<void> write_blocks(u64 index, u64 count, const u8* buffer) override
+    {
+        return transfer(index, count, const_cast<u8*>(buffer), true);
     }
     ErrorOr<void> flush() override
     {
@@ -46,22 +53,33 @@ public:
     u64 block_count() const override { return m_blocks; }
 
 private:
-    ErrorOr<void> transfer(u64 index, u8* buffer, bool write)
+    ErrorOr<void> transfer(u64 index, u64 count, u8* buffer, bool write)
     {
-        if (index >= m_blocks)
+        if (index > m_blocks || count > m_blocks - index)
             return ktl::Error::from_errno(redox::EIO);
-        long r = sys::lseek(m_fd, static_cast<long>(index * redoxfs::BLOCK_SIZE), redox::SEEK_SET);
-        if (r >= 0)
-            r = write ? sys::write(m_fd, buffer, redoxfs::BLOCK_SIZE) : sys::read(m_fd, buffer, redoxfs::BLOCK_SIZE);
-        if (r < 0)
-            return ktl::Error::from_errno(static_cast<int>(-r));
-        if (r != static_cast<long>(redoxfs::BLOCK_SIZE))
-            return ktl::Error::from_errno(redox::EIO);
+        if (count == 0)
+            return {};
+        long r = 0;
+        if (index != m_position) {
+            r = sys::lseek(m_fd, static_cast<long>(index * redoxfs::BLOCK_SIZE), redox::SEEK_SET);
+            if (r < 0) {
+                m_position = ~0ull;
+                return ktl::Error::from_errno(static_cast<int>(-r));
+            }
+        }
+        usize length = static_cast<usize>(count * redoxfs::BLOCK_SIZE);
+        r = write ? sys::write(m_fd, buffer, length) : sys::read(m_fd, buffer, length);
+        if (r < 0 || r != static_cast<long>(length)) {
+            m_position = ~0ull; // unknown: seek next time
+            return ktl::Error::from_errno(r < 0 ? static_cast<int>(-r) : redox::EIO);
+        }
+        m_position = index + count;
         return {};
     }
 
     int m_fd;
     u64 m_blocks;
+    u64 m_position { ~0ull }; // the fd's offset in blocks, when known
 };
 
 redoxfs::Time realtime_now()

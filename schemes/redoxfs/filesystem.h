@@ -146,6 +146,12 @@ private:
     ErrorOr<void> read_data(const BlockPtr& ptr, u8* buffer);
     ErrorOr<u8*> modify(BlockPtr& ptr);
     ErrorOr<void> write_data(BlockPtr& ptr, const u8* buffer);
+    // Whole data blocks of a file from block `first` (at most `count`, up to RUN_BLOCKS at a
+    // time): read_run moves one run that is contiguous on disk (or a run of holes) and
+    // returns how many blocks it read; write_run writes new or owned blocks in contiguous
+    // runs and sets `done` to the blocks written.
+    ErrorOr<u64> read_run(const Node* node, u64 first, u64 count, u8* buffer);
+    ErrorOr<void> write_run(Node* node, u64 first, u64 count, const u8* buffer, u64& done);
     ErrorOr<u64> allocate();
     void release(u64 addr);
     bool is_used(u64 addr) const { return m_bits[addr / 64] >> (addr % 64) & 1; }

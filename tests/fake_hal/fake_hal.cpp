@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace {
 std::uint64_t s_now = 1'000'000'000;
@@ -42,6 +43,17 @@ void reset(const std::string& console_input)
 }
 
 const std::string& console_output() { return s_output; }
+
+// The fake disk (hal/block_device.h).
+std::vector<unsigned char> s_disk;
+std::uint64_t s_disk_calls = 0;
+void set_disk(std::uint64_t blocks)
+{
+    s_disk.assign(blocks * hal::DISK_BLOCK_SIZE, 0);
+    s_disk_calls = 0;
+}
+std::uint64_t disk_calls() { return s_disk_calls; }
+unsigned char* disk_bytes() { return s_disk.data(); }
 std::uint64_t now_ns() { return s_now; }
 void set_tick_ns(std::uint64_t tick) { s_tick = tick; }
 
@@ -49,11 +61,32 @@ void set_tick_ns(std::uint64_t tick) { s_tick = tick; }
 
 namespace hal {
 
-// No disk.
-u64 disk_block_count() { return 0; }
-int disk_read_block(u64, void*) { return ENODEV; }
-int disk_write_block(u64, const void*) { return ENODEV; }
-int disk_flush() { return ENODEV; }
+// No disk unless a test makes one with fake_hal::set_disk (declared by the tests that use
+// it: an in-memory disk of `blocks` blocks, 0 = none) and counts the calls.
+u64 disk_block_count() { return fake_hal::s_disk.size() / DISK_BLOCK_SIZE; }
+int disk_read_blocks(u64 index, u64 count, void* buffer)
+{
+    u64 blocks = disk_block_count();
+    if (blocks == 0)
+        return ENODEV;
+    if (index > blocks || count > blocks - index)
+        return EINVAL;
+    ++fake_hal::s_disk_calls;
+    std::memcpy(buffer, fake_hal::s_disk.data() + index * DISK_BLOCK_SIZE, count * DISK_BLOCK_SIZE);
+    return 0;
+}
+int disk_write_blocks(u64 index, u64 count, const void* buffer)
+{
+    u64 blocks = disk_block_count();
+    if (blocks == 0)
+        return ENODEV;
+    if (index > blocks || count > blocks - index)
+        return EINVAL;
+    ++fake_hal::s_disk_calls;
+    std::memcpy(fake_hal::s_disk.data() + index * DISK_BLOCK_SIZE, buffer, count * DISK_BLOCK_SIZE);
+    return 0;
+}
+int disk_flush() { return disk_block_count() ? 0 : ENODEV; }
 
 u64 monotonic_ns()
 {

@@ -797,3 +797,174 @@ TEST_CASE("redoxfs: fsck sizes its tables by the nodes found, not by a corrupt n
     }
     check_clean(device);
 }
+
+namespace {
+
+// Forwards to a MemoryBlockDevice and counts the multi-block transfers (the default
+// read_blocks / write_blocks of BlockDevice do the per-block work underneath).
+class RunCountingDevice final : public BlockDevice {
+public:
+    explicit RunCountingDevice(MemoryBlockDevice& inner) : m_inner(inner) {}
+    ErrorOr<void> read_block(u64 index, u8* buffer) override { return m_inner.read_block(index, buffer); }
+    ErrorOr<void> write_block(u64 index, const u8* buffer) override { return m_inner.write_block(index, buffer); }
+    ErrorOr<void> read_blocks(u64 index, u64 count, u8* buffer) override
+    {
+        ++read_runs;
+        return m_inner.read_blocks(index, count, buffer);
+    }
+    ErrorOr<void> write_blocks(u64 index, u64 count, const u8* buffer) override
+    {
+        ++write_runs;
+        return m_inner.write_blocks(index, count, buffer);
+    }
+    ErrorOr<void> flush() override { return m_inner.flush(); }
+    u64 block_count() const override { return m_inner.block_count(); }
+    u64 read_runs = 0;
+    u64 write_runs = 0;
+
+private:
+    MemoryBlockDevice& m_inner;
+};
+
+} // namespace
+
+TEST_CASE("redoxfs: block devices move runs of blocks (per-block default)")
+{
+    MemoryBlockDevice device(8);
+    std::vector<u8> data = pattern(3 * BLOCK_SIZE, 7);
+    must(device.write_blocks(2, 3, data.data()));
+    CHECK(device.writes() == 3);
+    std::vector<u8> back(4 * BLOCK_SIZE, 0xff);
+    must(device.read_blocks(1, 4, back.data()));
+    CHECK(std::all_of(back.begin(), back.begin() + BLOCK_SIZE, [](u8 b) { return b == 0; }));
+    CHECK(std::memcmp(back.data() + BLOCK_SIZE, data.data(), data.size()) == 0);
+    CHECK(error_of(device.read_blocks(6, 3, back.data())) == redox::EIO);
+    must(device.read_blocks(3, 0, back.data()));
+}
+
+TEST_CASE("redoxfs: whole blocks are written and read in runs, hashed like block_hash, checked on read")
+{
+    MemoryBlockDevice memory(4096);
+    format(memory);
+    RunCountingDevice device(memory);
+    // 300 whole blocks between a partial head and a partial tail.
+    std::vector<u8> data = pattern(300 * BLOCK_SIZE + 100, 11);
+    u32 id;
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        id = must(fs.create(ROOT_ID, "big", MODE_FILE | 0644, 0, 0));
+        CHECK(must(fs.write(id, 1000, data.data(), data.size())) == data.size());
+        // Runs, not blocks: 300 blocks in runs of at most 64.
+        CHECK(device.write_runs >= 5);
+        CHECK(device.write_runs <= 12);
+        // Rewriting blocks of the running transaction reuses them (no new blocks).
+        u64 free_before = fs.statvfs().free_blocks;
+        std::vector<u8> second = pattern(data.size(), 12);
+        must(fs.write(id, 1000, second.data(), second.size()));
+        CHECK(fs.statvfs().free_blocks == free_before);
+        data = second;
+        // Holes: a whole block far past the end, the gap reads as zeros.
+        std::vector<u8> far = pattern(BLOCK_SIZE, 13);
+        must(fs.write(id, 400 * BLOCK_SIZE, far.data(), far.size()));
+        must(fs.commit());
+    }
+    check_clean(memory); // fsck recomputes every data block's hash
+    std::vector<u8> expected(401 * BLOCK_SIZE, 0);
+    std::memcpy(expected.data() + 1000, data.data(), data.size());
+    std::memcpy(expected.data() + 400 * BLOCK_SIZE, pattern(BLOCK_SIZE, 13).data(), BLOCK_SIZE);
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        device.read_runs = 0;
+        CHECK(read_all(fs, id) == expected);
+        CHECK(device.read_runs <= 12);
+        // Unaligned reads across runs.
+        std::vector<u8> part(70 * BLOCK_SIZE + 3);
+        CHECK(must(fs.read(id, 5 * BLOCK_SIZE - 7, part.data(), part.size())) == part.size());
+        CHECK(std::memcmp(part.data(), expected.data() + 5 * BLOCK_SIZE - 7, part.size()) == 0);
+    }
+    // A flipped byte in the 100th block of the file fails a read that covers it (in the
+    // middle of a run), not one that does not.
+    u64 victim = 0;
+    for (u64 b = HEADER_RING; b < memory.block_count() && !victim; ++b) {
+        if (memory.is_written(b) && std::memcmp(memory.raw(b), expected.data() + 100 * BLOCK_SIZE, BLOCK_SIZE) == 0)
+            victim = b;
+    }
+    REQUIRE(victim != 0);
+    memory.raw(victim)[123] ^= 1;
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        std::vector<u8> bytes(expected.size());
+        CHECK(error_of(fs.read(id, 0, bytes.data(), bytes.size())) == redox::EIO);
+        CHECK(std::string(fs.last_error().chars(), fs.last_error().length()).find("checksum") != std::string::npos);
+        CHECK(must(fs.read(id, 0, bytes.data(), 64 * BLOCK_SIZE)) == 64 * BLOCK_SIZE);
+        CHECK(std::memcmp(bytes.data(), expected.data(), 64 * BLOCK_SIZE) == 0);
+    }
+}
+
+TEST_CASE("redoxfs: a failed run write leaves the file system usable after a remount")
+{
+    MemoryBlockDevice device(2048);
+    format(device);
+    std::vector<u8> data = pattern(200 * BLOCK_SIZE, 21);
+    {
+        FileSystem fs(device);
+        must(fs.mount());
+        u32 id = must(fs.create(ROOT_ID, "f", MODE_FILE | 0644, 0, 0));
+        must(fs.commit());
+        device.fail_writes_after(90);
+        CHECK(error_of(fs.write(id, 0, data.data(), data.size())) == redox::EIO);
+        CHECK(fs.commit().is_error());
+    }
+    device.crash();
+    check_clean(device);
+    FileSystem fs(device);
+    must(fs.mount());
+    u32 id = must(fs.lookup(ROOT_ID, "f"));
+    CHECK(must(fs.stat(id)).size == 0);
+}
+
+// The `disk` scheme over the fake HAL's in-memory disk (tests/fake_hal/fake_hal.cpp).
+#include "../../kernel_core/hal/block_device.h"
+#include "../../kernel_core/schemes/disk_scheme.h"
+
+namespace fake_hal {
+void set_disk(std::uint64_t blocks); // 0: no disk
+std::uint64_t disk_calls();
+unsigned char* disk_bytes();
+}
+
+TEST_CASE("disk scheme: a request moves its whole run of blocks in one HAL call")
+{
+    fake_hal::set_disk(16);
+    kernel::DiskScheme disk;
+    kernel::Caller root { 1, 0, 0 };
+    usize h = disk.open("0", redox::O_RDWR, root).value();
+    std::vector<u8> data = pattern(3 * BLOCK_SIZE, 31);
+    CHECK(disk.write(h, data.data(), data.size(), BLOCK_SIZE, 0, root).value() == data.size());
+    CHECK(fake_hal::disk_calls() == 1);
+    CHECK(std::memcmp(fake_hal::disk_bytes() + BLOCK_SIZE, data.data(), data.size()) == 0);
+    std::vector<u8> back(4 * BLOCK_SIZE, 0xff);
+    CHECK(disk.read(h, back.data(), back.size(), 0, 0, root).value() == back.size());
+    CHECK(fake_hal::disk_calls() == 2);
+    CHECK(std::all_of(back.begin(), back.begin() + BLOCK_SIZE, [](u8 b) { return b == 0; }));
+    CHECK(std::memcmp(back.data() + BLOCK_SIZE, data.data(), data.size()) == 0);
+    // A run past the end is cut at the end; at the end: 0 bytes (read) or ENOSPC (write).
+    CHECK(disk.write(h, data.data(), 2 * BLOCK_SIZE, 15 * BLOCK_SIZE, 0, root).value() == BLOCK_SIZE);
+    CHECK(disk.read(h, back.data(), 4 * BLOCK_SIZE, 14 * BLOCK_SIZE, 0, root).value() == 2 * BLOCK_SIZE);
+    CHECK(disk.read(h, back.data(), BLOCK_SIZE, 16 * BLOCK_SIZE, 0, root).value() == 0);
+    CHECK(disk.write(h, data.data(), BLOCK_SIZE, 16 * BLOCK_SIZE, 0, root).error().code == redox::ENOSPC);
+    // Whole, aligned blocks only.
+    CHECK(disk.read(h, back.data(), 100, 0, 0, root).error().code == redox::EINVAL);
+    CHECK(disk.write(h, data.data(), BLOCK_SIZE, 10, 0, root).error().code == redox::EINVAL);
+    CHECK(!disk.fsync(h).is_error());
+    disk.close(h);
+    // The HAL checks its own ranges.
+    CHECK(hal::disk_read_blocks(15, 2, back.data()) == redox::EINVAL);
+    CHECK(hal::disk_write_blocks(17, 1, data.data()) == redox::EINVAL);
+    fake_hal::set_disk(0);
+    CHECK(hal::disk_block_count() == 0);
+    CHECK(hal::disk_read_blocks(0, 1, back.data()) == redox::ENODEV);
+}
