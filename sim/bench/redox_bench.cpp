@@ -37,6 +37,7 @@ struct Settings {
     long contexts = 100'000;
     bool quick = false;
     bool storage = true;
+    bool storage_only = false;
     // The storage rows (sizes shrink with --quick).
     long file_bytes = 256l << 20;
     long small_files = 10'000;
@@ -419,6 +420,10 @@ int bench_init(int, char**, char**)
         s_redox.error = "the file system did not start";
         return 1;
     }
+    if (s_settings.storage_only) {
+        redox_storage();
+        return 0;
+    }
     std::fprintf(stderr, "redox: null read...\n");
     s_redox.null_read_ns = redox_null_read();
     std::fprintf(stderr, "redox: scheme round trip...\n");
@@ -508,6 +513,7 @@ int main(int argc, char** argv)
     app.add_flag("--no-storage", no_storage, "Skip the storage rows (RedoxFS image vs the host file system)");
     const char* tmpdir = std::getenv("TMPDIR");
     std::string storage_base = tmpdir && *tmpdir ? tmpdir : "/tmp";
+    app.add_flag("--storage-only", s_settings.storage_only, "Only the storage rows");
     app.add_option("--storage-dir", storage_base,
            "Host directory for the storage rows' image (1 GiB, sparse) and the Linux side's files")
         ->capture_default_str();
@@ -518,7 +524,7 @@ int main(int argc, char** argv)
         s_settings.small_files = 200;
         s_settings.dd_count = 1000;
     }
-    s_settings.storage = !no_storage;
+    s_settings.storage = !no_storage || s_settings.storage_only;
     spdlog::set_level(spdlog::level::warn);
 
     StorageSetup storage;
@@ -540,7 +546,9 @@ int main(int argc, char** argv)
     }
 
     std::fprintf(stderr, "linux: measuring...\n");
-    linux_side::Results linux_results = linux_side::measure(s_settings.iterations, s_settings.quick);
+    linux_side::Results linux_results;
+    if (!s_settings.storage_only)
+        linux_results = linux_side::measure(s_settings.iterations, s_settings.quick);
     linux_side::StorageResults linux_storage;
     if (s_settings.storage) {
         std::fprintf(stderr, "linux: storage in %s...\n", storage.directory.c_str());
@@ -592,10 +600,13 @@ int main(int argc, char** argv)
             s_redox.idle_contexts, total_for_100k, total_for_100k < 2.0 * 1024 * 1024 * 1024 ? "true" : "false");
         return 0;
     }
-    std::printf("machine: %s\n\n", linux_side::machine_description().c_str());
-    print_rows(rows);
-    std::printf("\n%ld idle contexts measured; 100,000 would take %.1f MiB (limit 2048 MiB)\n", s_redox.idle_contexts,
-        total_for_100k / 1048576.0);
+    std::printf("machine: %s\n", linux_side::machine_description().c_str());
+    if (!s_settings.storage_only) {
+        std::printf("\n");
+        print_rows(rows);
+        std::printf("\n%ld idle contexts measured; 100,000 would take %.1f MiB (limit 2048 MiB)\n",
+            s_redox.idle_contexts, total_for_100k / 1048576.0);
+    }
     if (!storage_rows.empty()) {
         std::printf("\nstorage: redoxfsd on a RedoxFS image file vs the host file system holding it (%s)\n\n",
             storage_base.c_str());
