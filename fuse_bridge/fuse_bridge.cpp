@@ -70,10 +70,22 @@ namespace {
         return r;
     }
 
+    void on_interrupt(fuse_req_t req, void*)
+    {
+        Shared* shared = &shared_of(req);
+        sim::host_work_post([shared, req] { interrupt(*shared, req); });
+    }
+
     void post(Request* r)
     {
         Shared* shared = &shared_of(r->req);
-        if (!sim::host_work_post([shared, r] { shared->queue.post(*r); })) {
+        fuse_req_interrupt_func(r->req, on_interrupt, nullptr);
+        if (fuse_req_interrupted(r->req)) { // before it got here: nothing to undo
+            fuse_reply_err(r->req, EINTR);
+            delete r;
+            return;
+        }
+        if (!sim::host_work_post([shared, r] { shared->accept(*r); })) {
             fuse_reply_err(r->req, EIO); // the system has stopped
             delete r;
         }

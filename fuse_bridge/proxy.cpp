@@ -255,7 +255,7 @@ namespace {
     }
 
     // Reads from the Redox fd at `offset` (lseek + read under the handle's lock).
-    long pread_handle(Handle& h, char* buffer, std::size_t size, std::uint64_t offset)
+    long pread_handle(const Request& r, Handle& h, char* buffer, std::size_t size, std::uint64_t offset)
     {
         h.lock.lock();
         long total = 0;
@@ -267,9 +267,9 @@ namespace {
             }
         }
         while (static_cast<std::size_t>(total) < size) {
-            long n = sys::read(h.fd, buffer + total, size - static_cast<std::size_t>(total));
-            if (n == -redox::EINTR)
-                continue;
+            long n = r.interrupted ? -redox::EINTR : sys::read(h.fd, buffer + total, size - static_cast<std::size_t>(total));
+            if (n == -redox::EINTR && !r.interrupted)
+                continue; // a signal meant for an earlier request
             if (n < 0) {
                 if (total == 0)
                     total = n;
@@ -286,7 +286,7 @@ namespace {
         return total;
     }
 
-    long pwrite_handle(Handle& h, const char* data, std::size_t size, std::uint64_t offset)
+    long pwrite_handle(const Request& r, Handle& h, const char* data, std::size_t size, std::uint64_t offset)
     {
         h.lock.lock();
         long total = 0;
@@ -298,8 +298,8 @@ namespace {
             }
         }
         do {
-            long n = sys::write(h.fd, data + total, size - static_cast<std::size_t>(total));
-            if (n == -redox::EINTR)
+            long n = r.interrupted ? -redox::EINTR : sys::write(h.fd, data + total, size - static_cast<std::size_t>(total));
+            if (n == -redox::EINTR && !r.interrupted)
                 continue;
             if (n <= 0) {
                 if (total == 0)
@@ -691,13 +691,13 @@ namespace {
             return do_create(shared, r);
         case Op::Read: {
             std::vector<char> buffer(r.size);
-            long n = pread_handle(*handle_of(r), buffer.data(), r.size, static_cast<std::uint64_t>(r.offset));
+            long n = pread_handle(r, *handle_of(r), buffer.data(), r.size, static_cast<std::uint64_t>(r.offset));
             if (n < 0)
                 return (void)fuse_reply_err(r.req, error_of(n));
             return (void)fuse_reply_buf(r.req, buffer.data(), static_cast<std::size_t>(n));
         }
         case Op::Write: {
-            long n = pwrite_handle(*handle_of(r), r.data.data(), r.data.size(), static_cast<std::uint64_t>(r.offset));
+            long n = pwrite_handle(r, *handle_of(r), r.data.data(), r.data.size(), static_cast<std::uint64_t>(r.offset));
             if (n < 0)
                 return (void)fuse_reply_err(r.req, error_of(n));
             return (void)fuse_reply_write(r.req, static_cast<std::size_t>(n));
@@ -761,24 +761,59 @@ namespace {
         fuse_reply_err(r.req, redox::ENOSYS);
     }
 
+    void ignore_signal(int) {}
+
     int proxy_worker(void* argument)
     {
         auto& shared = *static_cast<Shared*>(argument);
+        // Interrupts (see interrupt()) arrive as SIGUSR1: it only makes a blocked call return EINTR.
+        sys::sigaction(redox::SIGUSR1, reinterpret_cast<ulong>(&ignore_signal), nullptr);
+        auto pid = static_cast<std::uint32_t>(sys::getpid());
         for (;;) {
+            ++shared.idle;
             auto& request = static_cast<Request&>(shared.queue.take());
+            --shared.idle;
+            // The last idle proxy took this one: start a spare, so that requests that block (a pipe
+            // read) never hold up the others.
+            if (shared.idle == 0 && shared.proxies < proxy_pool_max) {
+                ++shared.proxies;
+                if (sys::clone(redox::CLONE_THREAD, proxy_worker, &shared) < 0)
+                    --shared.proxies;
+            }
+            request.proxy_pid = pid;
             kernel::set_current_identity(request.uid, request.gid);
-            serve(shared, request);
+            if (request.interrupted)
+                fuse_reply_err(request.req, redox::EINTR);
+            else
+                serve(shared, request);
+            if (auto it = shared.in_flight.find(request.req); it != shared.in_flight.end() && it->second == &request)
+                shared.in_flight.erase(it);
             delete &request;
         }
     }
 
 } // namespace
 
-int proxy_main(void* shared)
+void interrupt(Shared& shared, fuse_req_t req)
 {
-    for (int i = 1; i < proxy_pool_size; ++i)
-        sys::clone(redox::CLONE_THREAD, proxy_worker, shared);
-    return proxy_worker(shared);
+    auto it = shared.in_flight.find(req);
+    if (it == shared.in_flight.end())
+        return; // answered already
+    Request& request = *it->second;
+    request.interrupted = true;
+    if (request.proxy_pid)
+        kernel::signal_host_context(request.proxy_pid, redox::SIGUSR1);
+}
+
+int proxy_main(void* argument)
+{
+    auto& shared = *static_cast<Shared*>(argument);
+    shared.proxies = proxy_pool_size;
+    for (int i = 1; i < proxy_pool_size; ++i) {
+        if (sys::clone(redox::CLONE_THREAD, proxy_worker, &shared) < 0)
+            --shared.proxies;
+    }
+    return proxy_worker(&shared);
 }
 
 } // namespace fuse_bridge

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fuse_bridge {
@@ -60,17 +61,39 @@ struct Request : kernel::HostRequest {
     std::size_t size { 0 };
     std::vector<char> data;
     std::vector<std::uint32_t> groups; // setattr of the group: the caller's supplementary groups
+    // Core thread only: the proxy serving it (0 while queued), and whether Linux gave up on it
+    // (the caller got a signal: fuse_req_interrupt_func).
+    std::uint32_t proxy_pid { 0 };
+    bool interrupted { false };
 };
 
 // Shared by the FUSE side and the proxies.
 struct Shared {
     InodeTable inodes;
-    kernel::HostRequestQueue queue; // core thread only
+    // Core thread only:
+    kernel::HostRequestQueue queue;
+    std::unordered_map<fuse_req_t, Request*> in_flight; // posted and not answered yet
+    int proxies { 0 }; // proxy contexts running
+    int idle { 0 }; // of those, waiting for a request
+
+    // Host work: a request from the FUSE thread.
+    void accept(Request& r)
+    {
+        in_flight[r.req] = &r;
+        queue.post(r);
+    }
 };
 
+// Host work: Linux interrupted `req` (proxy.cpp). A queued request is answered EINTR when a
+// proxy takes it; a proxy blocked in a call for it gets a signal and answers EINTR.
+void interrupt(Shared& shared, fuse_req_t req);
+
 // Proxy side (proxy.cpp): the entry of the `fuse-proxy` process; it starts the rest of the
-// pool as threads (they share its file table, so any proxy can serve any open file).
+// pool as threads (they share its file table, so any proxy can serve any open file). The pool
+// grows while every proxy is busy (requests blocked in a pipe or slow daemon do not hold up the
+// rest), up to proxy_pool_max.
 int proxy_main(void* shared);
-constexpr int proxy_pool_size = 8;
+constexpr int proxy_pool_size = 4;
+constexpr int proxy_pool_max = 256;
 
 } // namespace fuse_bridge

@@ -8,6 +8,7 @@
 #include "process.h"
 #include "scheduler.h"
 #include "scheme.h"
+#include "signals.h"
 
 namespace kernel {
 
@@ -55,6 +56,15 @@ ErrorOr<u32> spawn_host_context(ktl::StringView name, HostContextEntry entry, vo
     KLOG_INFO(
         "proc", "host bridge context '%.*s' started as pid %u", static_cast<int>(name.length()), name.chars(), pid);
     return pid;
+}
+
+bool signal_host_context(u32 pid, int signal)
+{
+    Context* context = the_kernel().contexts().find(pid);
+    if (!context || context->state == ContextState::Zombie)
+        return false;
+    raise_signal(*context, signal);
+    return true;
 }
 
 void set_current_identity(u32 uid, u32 gid)

@@ -57,6 +57,11 @@ using HostContextEntry = int (*)(void* argument);
 // thread (from host work or from a context) once the kernel runs. Returns the pid.
 ktl::ErrorOr<u32> spawn_host_context(ktl::StringView name, HostContextEntry entry, void* argument);
 
+// Raises `signal` on the context `pid` (a proxy serving a request Linux gave up on): a blocked
+// interruptible call of it returns EINTR, and so does its next one when it is not blocked yet.
+// Core thread only. False when there is no such context.
+bool signal_host_context(u32 pid, int signal);
+
 // Sets the current context's real and effective uid and gid (the Linux caller a proxy acts
 // for). For host bridges only: it bypasses setreuid's rules.
 void set_current_identity(u32 uid, u32 gid);

@@ -105,6 +105,58 @@ class Namespace(MountedSim):
         self.assertIn(st.f_namemax, (252, 255))  # RedoxFS, memfs
 
 
+class Interrupts(MountedSim):
+    def test_blocked_readers_do_not_stall_others_and_can_be_killed(self):
+        # An event queue's read blocks until an event: more blocked readers than the initial
+        # proxy pool, while other requests keep being answered.
+        readers = [subprocess.Popen(["cat", self.path("scheme", "event")], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL) for _ in range(12)]
+        try:
+            time.sleep(0.5)
+            for reader in readers:
+                self.assertIsNone(reader.poll())  # really blocked
+            start = time.monotonic()
+            self.assertIn("bin", os.listdir(self.mnt))
+            with open(self.path("scheme", "sys", "uname")) as f:
+                self.assertIn("Redox", f.read())
+            self.assertLess(time.monotonic() - start, 2)
+            # SIGKILL and SIGINT: Linux interrupts the request; the proxy's read returns EINTR.
+            for i, reader in enumerate(readers):
+                reader.send_signal(signal.SIGKILL if i % 2 else signal.SIGINT)
+            for reader in readers:
+                reader.wait(timeout=5)
+        finally:
+            for reader in readers:
+                if reader.poll() is None:
+                    reader.kill()
+                    reader.wait()
+        # The bridge and the simulator keep working, and the proxies that were blocked are free.
+        self.assertIsNone(self.sim.poll())
+        for _ in range(20):
+            with open(self.path("scheme", "sys", "uname")) as f:
+                self.assertIn("Redox", f.read())
+        with open(self.path("scheme", "sys", "context")) as f:
+            proxies = f.read().count("fuse-proxy")
+        self.assertLessEqual(proxies, 20)
+
+    def test_a_python_reader_interrupted_by_its_own_signal(self):
+        # SIGALRM with a handler: the read is interrupted (EINTR) and Python's retry blocks again
+        # until the handler raises.
+        code = (
+            "import signal, sys\n"
+            "def stop(*_): raise TimeoutError\n"
+            "signal.signal(signal.SIGALRM, stop)\n"
+            "signal.setitimer(signal.ITIMER_REAL, 0.3)\n"
+            f"f = open({self.path('scheme', 'event')!r}, 'rb', buffering=0)\n"
+            "try:\n"
+            "    f.read(24)\n"
+            "except TimeoutError:\n"
+            "    print('interrupted')\n"
+        )
+        result = subprocess.run(["python3", "-c", code], capture_output=True, text=True, timeout=10)
+        self.assertEqual(result.stdout.strip(), "interrupted", result.stderr)
+
+
 class Files(MountedSim):
     def test_write_read_append_truncate(self):
         name = self.path("tmp", "hello.txt")

@@ -271,6 +271,11 @@ class Posix(unittest.TestCase):
         os.chmod(self.p("l"), 0o640)
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o640)
         self.assertTrue(stat.S_ISLNK(os.lstat(self.p("l")).st_mode))
+        # Writing to a setuid/setgid file as someone else drops those bits (Linux asks for it).
+        for bits in (0o4777, 0o2777, 0o6777):
+            os.chmod(path, bits)
+            self.assertEqual(as_user(OTHER, lambda: os.write(os.open(path, os.O_WRONLY), b"x") - 1), 0)
+            self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o777)
         # fchmod on an open file.
         fd = os.open(path, os.O_RDONLY)
         os.fchmod(fd, 0o606)
