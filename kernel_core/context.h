@@ -12,6 +12,7 @@
 namespace kernel {
 
 class FileTable;
+struct FileDescription;
 
 enum class ContextState : u8 {
     Runnable, // on the run queue or running
@@ -74,6 +75,13 @@ struct Context {
     ktl::Vector<char*> argv_pointers;
     ktl::Vector<char*> envp_pointers;
     ktl::RefPtr<FileTable> files;
+    // Memory mapped from files (fmap): each keeps its file open until funmap, exec or exit.
+    struct Mapping {
+        usize address;
+        usize size;
+        ktl::RefPtr<FileDescription> file;
+    };
+    ktl::Vector<Mapping> mappings;
 
     // Signals: pending bits and handlers (SIG_DFL, SIG_IGN or a function address).
     u32 pending_signals { 0 };

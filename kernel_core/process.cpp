@@ -209,6 +209,7 @@ ErrorOr<void> exec_current(ktl::RefPtr<FileDescription> file, ktl::Vector<ktl::S
     self.clone_entry = nullptr;
     set_arguments(self, static_cast<ktl::Vector<ktl::String>&&>(args), static_cast<ktl::Vector<ktl::String>&&>(env));
     self.files->close_on_exec();
+    self.mappings.clear(); // the new program starts without the old one's mappings
     for (unsigned long& handler : self.signal_handlers)
         if (handler != redox::SIG_IGN)
             handler = redox::SIG_DFL;
@@ -231,6 +232,7 @@ void exit_current(int wait_status)
     Kernel& k = the_kernel();
     Context& self = current();
     release_vfork_parent(self);
+    self.mappings.clear();
     self.files.clear();
     self.exit_status = wait_status;
 

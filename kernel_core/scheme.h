@@ -70,6 +70,13 @@ public:
     // Readiness now, for event queues (EVENT_READ / EVENT_WRITE bits).
     virtual ErrorOr<usize> fevent(usize, usize /*flags*/) { return errno_error(redox::EBADF); }
     virtual ErrorOr<usize> fcntl(usize, int, usize) { return 0; }
+    // Memory backing [offset, offset + size) of the file, shared with the scheme (fmap).
+    // Every context shares one address space, so the scheme returns its own address; the
+    // kernel keeps the file open while the mapping exists. ENODEV: not mappable.
+    virtual ErrorOr<usize> fmap(usize, u64 /*offset*/, usize /*size*/, u64 /*flags*/, const Caller&)
+    {
+        return errno_error(redox::ENODEV);
+    }
 
 private:
     ktl::String m_name;

@@ -202,6 +202,16 @@ ErrorOr<void> UserScheme::fsync(usize handle)
     return {};
 }
 
+ErrorOr<usize> UserScheme::fmap(usize handle, u64 offset, usize size, u64 flags, const Caller& caller)
+{
+    usize address = TRY(call(redox::OP_MMAP_PREP, handle, offset, size, flags, 0, &caller));
+    // The daemon's answer is an address in the shared address space: it must at least be
+    // a plausible, aligned range.
+    if (address == 0 || address % alignof(u64) != 0 || address + size < address)
+        return errno_error(redox::EIO);
+    return address;
+}
+
 ErrorOr<void> UserScheme::ftruncate(usize handle, u64 length)
 {
     TRY(call(redox::OP_FTRUNCATE, handle, length));

@@ -41,6 +41,7 @@ public:
     ErrorOr<usize> getdents(usize handle, void* buffer, usize length, u64 offset) override;
     ErrorOr<usize> fevent(usize handle, usize flags) override;
     ErrorOr<usize> fcntl(usize handle, int cmd, usize arg) override;
+    ErrorOr<usize> fmap(usize handle, u64 offset, usize size, u64 flags, const Caller&) override;
 
     // The daemon's side of the channel.
     ErrorOr<usize> take_requests(void* buffer, usize length, bool nonblocking);

@@ -274,6 +274,51 @@ Result sys_fpath(usize fd, usize buffer, usize length, usize, usize)
     return copied;
 }
 
+// fmap(fd, Map*, sizeof(Map)) -> address. One address space: the scheme chooses the address
+// (Map::address must be 0, MAP_FIXED is refused). Writable mappings need a writable file.
+Result sys_fmap(usize fd, usize address, usize length, usize, usize)
+{
+    if (length != sizeof(redox::Map))
+        return errno_error(redox::EINVAL);
+    const redox::Map* request = TRY(user_object<const redox::Map>(address));
+    TRY(validate_user_range(address, length));
+    redox::Map map = *request;
+    constexpr u64 known = redox::MAP_SHARED | redox::MAP_PRIVATE | redox::MAP_FIXED | redox::PROT_EXEC
+        | redox::PROT_WRITE | redox::PROT_READ;
+    if (map.size == 0 || map.size > (1ull << 32) || (map.flags & ~known) || map.offset + map.size < map.offset)
+        return errno_error(redox::EINVAL);
+    if (map.address != 0 || (map.flags & redox::MAP_FIXED))
+        return errno_error(redox::EOPNOTSUPP);
+    auto file = TRY(get_file(fd));
+    unsigned long access = file->flags & redox::O_ACCMODE;
+    if ((map.flags & redox::PROT_WRITE) && (map.flags & redox::MAP_SHARED) && access == redox::O_RDONLY)
+        return errno_error(redox::EACCES);
+    if ((map.flags & (redox::PROT_READ | redox::PROT_EXEC)) && access == redox::O_WRONLY)
+        return errno_error(redox::EACCES);
+    Context& self = current();
+    if (self.mappings.size() >= 4096)
+        return errno_error(redox::ENOMEM);
+    usize mapped = TRY(file->scheme->fmap(file->handle, map.offset, static_cast<usize>(map.size), map.flags,
+        caller_of(self)));
+    self.mappings.append({ mapped, static_cast<usize>(map.size), file });
+    return mapped;
+}
+
+// funmap(address, size): ends the mapping fmap returned at `address`.
+Result sys_funmap(usize address, usize size, usize, usize, usize)
+{
+    auto& mappings = current().mappings;
+    for (usize i = 0; i < mappings.size(); ++i) {
+        if (mappings[i].address != address)
+            continue;
+        if (size == 0 || size > mappings[i].size)
+            return errno_error(redox::EINVAL);
+        mappings.remove(i); // may close the file, which may block on its daemon
+        return 0u;
+    }
+    return errno_error(redox::EINVAL);
+}
+
 Result sys_pipe2(usize address, usize flags, usize, usize, usize)
 {
     if (flags & ~(redox::O_CLOEXEC | redox::O_NONBLOCK))

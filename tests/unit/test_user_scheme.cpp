@@ -27,6 +27,8 @@ struct EchoState {
     bool exit_on_read { false }; // die instead of answering a READ
     bool hang_on_read { false }; // never answer a READ; block reading the channel again
     unsigned long next_handle { 100 };
+    alignas(8) char shared[256] {}; // what OP_MMAP_PREP hands out
+    unsigned long bad_map_address { 0 }; // answer this instead, when set
 };
 
 void reply(int channel, const redox::SchemeRequest& request, long result)
@@ -78,6 +80,14 @@ int echo_daemon(EchoState& state, const char* name)
                 reply(ch, request, static_cast<long>(n_copy));
                 break;
             }
+            case redox::OP_MMAP_PREP:
+                if (request.args[1] + request.args[2] > sizeof state.shared)
+                    reply(ch, request, -redox::EINVAL);
+                else
+                    reply(ch, request,
+                        static_cast<long>(state.bad_map_address ? state.bad_map_address
+                                                                : reinterpret_cast<unsigned long>(state.shared + request.args[1])));
+                break;
             case redox::OP_CLOSE:
                 if (++state.closes >= state.exit_after_closes)
                     return 0;
@@ -375,4 +385,67 @@ TEST_CASE("a daemon's answer larger than the caller's buffer is an I/O error, no
         return 0;
     });
     CHECK(run.status == 0);
+}
+
+TEST_CASE("fmap shares a daemon's memory; the mapping keeps the file open until funmap")
+{
+    EchoState state;
+    auto run = boot([&] {
+        state.exit_after_closes = 3;
+        long daemon = spawn([&state] { return echo_daemon(state, ":shm"); });
+        CHECK(wait_until(state.ready));
+        long fd = sys::open("/scheme/shm/buffer", redox::O_RDWR);
+        REQUIRE(fd >= 0);
+        int f = static_cast<int>(fd);
+        long address = sys::fmap(f, 16, 64, redox::PROT_READ | redox::PROT_WRITE | redox::MAP_SHARED);
+        CHECK(address == static_cast<long>(reinterpret_cast<unsigned long>(state.shared + 16)));
+        auto* bytes = reinterpret_cast<char*>(address);
+        bytes[0] = 'x'; // the daemon sees it: one memory
+        CHECK(state.shared[16] == 'x');
+        // Closing the fd does not close the daemon's handle while the mapping lives.
+        CHECK(sys::close(f) == 0);
+        sys::yield();
+        CHECK(state.closes == 0);
+        CHECK(sys::funmap(bytes, 64) == 0);
+        for (int i = 0; i < 10 && state.closes == 0; ++i)
+            sys::yield();
+        CHECK(state.closes == 1);
+        CHECK(sys::funmap(bytes, 64) == -redox::EINVAL); // already gone
+
+        // Bad requests.
+        long ro = sys::open("/scheme/shm/ro", redox::O_RDONLY);
+        REQUIRE(ro >= 0);
+        int r = static_cast<int>(ro);
+        CHECK(sys::fmap(r, 0, 64, redox::PROT_READ | redox::PROT_WRITE | redox::MAP_SHARED) == -redox::EACCES);
+        CHECK(sys::fmap(r, 0, 0, redox::PROT_READ) == -redox::EINVAL);
+        CHECK(sys::fmap(r, 0, 64, 1ul << 40) == -redox::EINVAL);
+        CHECK(sys::fmap(r, 0, 64, redox::PROT_READ | redox::MAP_FIXED) == -redox::EOPNOTSUPP);
+        CHECK(sys::fmap(r, 250, 64, redox::PROT_READ) == -redox::EINVAL); // the daemon refuses
+        redox::Map map { 0, 64, redox::PROT_READ, 0 };
+        CHECK(sys::call(redox::SYS_fmap, static_cast<unsigned long>(r), sys::ptr(&map), 8) == -redox::EINVAL);
+        CHECK(sys::call(redox::SYS_fmap, static_cast<unsigned long>(r), 16, sizeof map) == -redox::EFAULT);
+        CHECK(sys::fmap(999, 0, 64, redox::PROT_READ) == -redox::EBADF);
+        // A daemon answering nonsense is an I/O error, not a pointer handed out.
+        state.bad_map_address = 3;
+        CHECK(sys::fmap(r, 0, 64, redox::PROT_READ) == -redox::EIO);
+        state.bad_map_address = 0;
+        CHECK(sys::funmap(reinterpret_cast<void*>(12345), 64) == -redox::EINVAL);
+        CHECK(sys::close(r) == 0);
+        // Kernel schemes without memory say ENODEV.
+        long null_fd = sys::open("/scheme/null", redox::O_RDWR);
+        CHECK(sys::fmap(static_cast<int>(null_fd), 0, 64, redox::PROT_READ) == -redox::ENODEV);
+        sys::close(static_cast<int>(null_fd));
+        // A mapping left at exit is released with the process.
+        long holder = spawn([] {
+            long m = sys::open("/scheme/shm/held", redox::O_RDWR);
+            CHECK(sys::fmap(static_cast<int>(m), 0, 8, redox::PROT_READ | redox::MAP_SHARED) > 0);
+            sys::close(static_cast<int>(m));
+            return 0;
+        });
+        CHECK(harness::wait_status(holder) == 0);
+        CHECK(harness::wait_status(daemon) == 0); // third close: the held one
+        return 0;
+    });
+    CHECK(run.status == 0);
+    CHECK(state.closes == 3);
 }

@@ -69,6 +69,14 @@ inline long futimens(int fd, const redox::TimeSpec times[2])
 }
 inline long fcntl(int fd, int cmd, ulong arg) { return call(redox::SYS_fcntl, fd, static_cast<ulong>(cmd), arg); }
 inline long fpath(int fd, char* buf, ulong len) { return call(redox::SYS_fpath, fd, ptr(buf), len); }
+// Maps [offset, offset + size) of fd (PROT_*/MAP_* flags); returns the address or -errno.
+// Every context shares one address space, so the scheme picks the address.
+inline long fmap(int fd, ulong offset, ulong size, ulong flags)
+{
+    redox::Map map { offset, size, flags, 0 };
+    return call(redox::SYS_fmap, fd, ptr(&map), sizeof map);
+}
+inline long funmap(void* address, ulong size) { return call(redox::SYS_funmap, ptr(address), size); }
 inline long frename(int fd, StringView path) { return call(redox::SYS_frename, fd, ptr(path.chars()), path.length()); }
 inline long fevent(int fd, ulong flags) { return call(redox::SYS_fevent, fd, flags); }
 // Fills buf with DirentHeader records starting at the opaque position `offset` (0 = start);

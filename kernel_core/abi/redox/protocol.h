@@ -18,6 +18,7 @@
 //   OP_FCHMOD    [handle, mode]                               -> 0
 //   OP_FCHOWN    [handle, uid, gid]                           -> 0
 //   OP_FUTIMENS  [handle, TimeSpec*, count]                   -> 0
+//   OP_MMAP_PREP [handle, offset, size, PROT_*|MAP_* flags]    -> address of the memory (one shared address space)
 //   OP_FRENAME   [handle, path ptr, path len]                 -> 0
 //   OP_FLINK     [handle, path ptr, path len]                 -> 0
 //   OP_UNLINKAT  [ROOT_HANDLE, path ptr, path len, flags]     -> 0 (AT_REMOVEDIR for rmdir)

@@ -96,11 +96,28 @@ enum SchemeOpcode : uint8_t {
     OP_FSYNC = 17,
     OP_FTRUNCATE = 18,
     OP_FUTIMENS = 19,
+    OP_MMAP_PREP = 20,
     OP_GETDENTS = 26,
     OP_OPENAT = 29,
     OP_FLINK = 30,
     OP_UNLINKAT = 32,
 };
+
+// fmap's argument (Redox's syscall::Map). `address` must be 0: every context shares one
+// address space here, so the scheme picks where the memory is (see docs/architecture.md).
+struct Map {
+    uint64_t offset;
+    uint64_t size;
+    uint64_t flags; // PROT_* | MAP_*
+    uint64_t address;
+};
+static_assert(sizeof(Map) == 32);
+constexpr uint64_t MAP_SHARED = 0x0001;
+constexpr uint64_t MAP_PRIVATE = 0x0002;
+constexpr uint64_t MAP_FIXED = 0x0004;
+constexpr uint64_t PROT_EXEC = 0x0001'0000;
+constexpr uint64_t PROT_WRITE = 0x0002'0000;
+constexpr uint64_t PROT_READ = 0x0004'0000;
 
 constexpr uint8_t REQUEST_FLAG_ONEWAY = 1;
 constexpr uint8_t COMPLETION_RESPOND_REGULAR = 0;

@@ -39,6 +39,8 @@
     X(fevent, REDOX_SYS_CLASS_FILE | 927)                                                                              \
     X(fpath, REDOX_SYS_CLASS_FILE | REDOX_SYS_ARG_MSLICE | 928)                                                        \
     X(fexec, REDOX_SYS_CLASS_FILE | 11)                                                                                \
+    X(fmap, REDOX_SYS_CLASS_FILE | REDOX_SYS_ARG_SLICE | 900)                                                          \
+    X(funmap, 92)                                                                                                      \
     /* processes */                                                                                                    \
     X(exit, 1)                                                                                                         \
     X(waitpid, 7)                                                                                                      \
