@@ -12,6 +12,9 @@
 #include "schemes/basic_schemes.h"
 #include "schemes/debug_scheme.h"
 #include "schemes/disk_scheme.h"
+#include "schemes/display_scheme.h"
+#include "schemes/input_scheme.h"
+#include "hal/display.h"
 #include "schemes/event_scheme.h"
 #include "schemes/pipe_scheme.h"
 #include "schemes/sys_scheme.h"
@@ -88,6 +91,11 @@ Kernel::Kernel(const BootConfig& config) : m_config(config)
     add("initfs", new InitfsScheme);
     if (hal::disk_block_count())
         add("disk", new DiskScheme);
+    // Input always exists (an input device may appear later); the screen only with one.
+    m_input = new InputScheme;
+    add("input", m_input);
+    if (hal::display_info().width)
+        add("display", new DisplayScheme);
     ktl::Vector<ktl::String> defaults;
     for (const char* name : { "", "event", "pipe", "sys", "time" })
         defaults.append(name);

@@ -12,6 +12,7 @@ class NamespaceTable;
 class KernelLog;
 class Random;
 class DebugScheme;
+class InputScheme;
 struct Context;
 
 struct BootConfig {
@@ -42,6 +43,7 @@ public:
     KernelLog& log() { return *m_log; }
     Random& random() { return *m_random; }
     DebugScheme& debug() { return *m_debug; }
+    InputScheme& input() { return *m_input; }
     u64 boot_time_ns() const { return m_boot_ns; }
     u64 syscall_count() const { return m_syscall_count; }
     void count_syscall() { ++m_syscall_count; }
@@ -57,6 +59,7 @@ private:
     KernelLog* m_log;
     Random* m_random;
     DebugScheme* m_debug;
+    InputScheme* m_input;
     u64 m_boot_ns { 0 };
     u64 m_syscall_count { 0 };
 };

@@ -10,6 +10,8 @@ packages=(
   libfuse3-dev fuse3  # the FUSE bridge (redox-sim --mount) and its tests
   qemu-system-x86 grub-pc-bin grub-common xorriso mtools  # the bare-metal target and its tests
   clang-14 libclang-rt-14-dev  # tests/fuzz/run-fuzz.sh (clang++ -fsanitize=fuzzer)
+  libsdl2-dev  # orbital_sdl: the Orbital desktop in an SDL2 window
+  xvfb xdotool x11-apps  # the desktop's end-to-end test: a virtual X server, real X input, xwd screenshots
 )
 
 missing=()

@@ -1,5 +1,6 @@
 // redox-sim: boots the Redox-style kernel core as an ordinary Linux program.
 #include "../fuse_bridge/bridge.h"
+#include "../orbital_sdl/sdl_display.h"
 #include "../kernel_core/kernel.h"
 #include "disk_image.h"
 #include "hal/sim_state.h"
@@ -15,6 +16,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -88,6 +90,22 @@ int main(int argc, char** argv)
         ->transform(CLI::AsSizeValue(false))
         ->excludes(memory_option)
         ->capture_default_str();
+    bool headless = false;
+    bool gui = false;
+    std::string screen_size = "1280x800";
+    auto* headless_option = app.add_flag("--headless", headless,
+        "No desktop window: the shell runs on this terminal only (the default without DISPLAY / WAYLAND_DISPLAY, "
+        "and with --run)");
+    app.add_flag("--gui", gui, "Open the desktop window even with --run")->excludes(headless_option);
+    app.add_option("--screen", screen_size, "Size of the desktop screen in pixels, WxH (the window scales)")
+        ->check([](const std::string& text) {
+            unsigned w = 0, h = 0;
+            char extra = 0;
+            if (std::sscanf(text.c_str(), "%ux%u%c", &w, &h, &extra) != 2 || w < 320 || h < 200 || w > 7680 || h > 4320)
+                return std::string("expected WxH between 320x200 and 7680x4320");
+            return std::string();
+        })
+        ->capture_default_str();
     app.set_version_flag("--version", "redox-sim 0.1.0");
     CLI11_PARSE(app, argc, argv);
 
@@ -106,6 +124,17 @@ int main(int argc, char** argv)
             image_path.c_str(), static_cast<unsigned long long>(image_size >> 20));
     sim::hal_settings().virtual_clock = seed != 0;
     sim::hal_settings().seed = seed;
+    // The desktop opens where there is a display to open it on.
+    bool has_display = std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY");
+    if (gui || (!headless && !run_command && has_display)) {
+        orbital_sdl::Options screen;
+        std::sscanf(screen_size.c_str(), "%ux%u", &screen.width, &screen.height);
+        if (!orbital_sdl::start(screen)) {
+            if (gui)
+                return 1;
+            std::fprintf(stderr, "redox-sim: running without the desktop window\n");
+        }
+    }
     if (!run_command)
         sim::console_init();
 
@@ -127,6 +156,7 @@ int main(int argc, char** argv)
         status = kernel.run();
     }
     fuse_bridge::stop(bridge);
+    orbital_sdl::stop();
     sim::console_restore();
     std::fflush(stdout);
     spdlog::shutdown();

@@ -1,5 +1,8 @@
 #pragma once
 // Settings the simulator's HAL reads, chosen on the command line before boot.
+#include "../../kernel_core/abi/redox/orbital.h"
+
+#include <cstddef>
 #include <cstdint>
 
 namespace sim {
@@ -11,6 +14,11 @@ struct HalSettings {
     // The boot disk (--image): an open image file and its size in 4 KiB blocks; -1 = none.
     int disk_fd = -1;
     std::uint64_t disk_blocks = 0;
+    // The screen (orbital_sdl): width 0 = none.
+    std::uint32_t screen_width = 0;
+    std::uint32_t screen_height = 0;
+    std::uint32_t* screen_pixels = nullptr;
+    void (*screen_present)(const redox::DisplayRect* rects, std::size_t count) = nullptr;
 };
 
 HalSettings& hal_settings();
