@@ -30,20 +30,27 @@ struct Display {
     usize bytes() const { return static_cast<usize>(width) * static_cast<usize>(height) * sizeof(u32); }
 };
 
-// `display:W/H` from fpath, then the framebuffer through fmap.
+// The size from fpath, then the framebuffer through fmap.
 long map_display(Display& display)
 {
     char path[64] {};
     long n = sys::fpath(display.fd, path, sizeof path - 1);
     if (n < 0)
         return n;
+    // The kernel shows it as /scheme/display/W/H: the last two fields.
     StringView text(path, static_cast<usize>(n));
-    isize colon = text.find(':');
-    isize slash = text.find('/');
+    isize slash = -1;
+    isize before = -1;
+    for (usize i = 0; i < text.length(); ++i) {
+        if (text[i] == '/') {
+            before = slash;
+            slash = static_cast<isize>(i);
+        }
+    }
     i64 w = 0;
     i64 h = 0;
-    if (colon < 0 || slash < colon
-        || !ktl::parse_i64(text.substring(static_cast<usize>(colon) + 1, static_cast<usize>(slash - colon - 1)), w)
+    if (before < 0
+        || !ktl::parse_i64(text.substring(static_cast<usize>(before + 1), static_cast<usize>(slash - before - 1)), w)
         || !ktl::parse_i64(text.substring(static_cast<usize>(slash) + 1), h) || w <= 0 || h <= 0)
         return -redox::EINVAL;
     if (display.pixels)

@@ -250,9 +250,9 @@ ErrorOr<usize> Server::fpath(u64 handle, char* buffer, usize length)
     usize n;
     if (h->kind == Kind::Display) {
         Rect screen = m_manager.screen();
-        n = ktl::format_buffer(text, sizeof text, "orbital:%s/%d/%d/1", h->name.c_str(), screen.w, screen.h);
+        n = ktl::format_buffer(text, sizeof text, "%s/%d/%d/1", h->name.c_str(), screen.w, screen.h);
     } else {
-        n = ktl::format_buffer(text, sizeof text, "orbital:screen/%d/%d", h->width, h->height);
+        n = ktl::format_buffer(text, sizeof text, "screen/%d/%d", h->width, h->height);
     }
     n = ktl::min(ktl::min(n, sizeof text - 1), length);
     ktl::copy_bytes(buffer, text, n);

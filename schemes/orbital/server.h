@@ -6,9 +6,10 @@
 //
 // Paths (after /scheme/orbital/):
 //   FLAGS/X/Y/W/H/TITLE   a window (window_protocol.h); the handle is the window
-//   "" or 99.N            the display: fpath gives orbital:99.N/W/H/1 (the size query)
+//   "" or 99.N            the display: fpath gives 99.N/W/H/1 (the size query)
 //   screen                (root only) a copy of the composited screen taken at open:
-//                         read returns its W*H*4 bytes (0xFFRRGGBB), fpath orbital:screen/W/H
+//                         read returns its W*H*4 bytes (0xFFRRGGBB), fpath screen/W/H
+// (fpath answers are references: callers see them after /scheme/orbital/.)
 //
 // Window handles: read returns whole 24-byte events (EINVAL below 24 bytes); when none is
 // queued a synchronous window would block (EAGAIN: the request handler keeps the request

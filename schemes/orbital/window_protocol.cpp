@@ -73,8 +73,7 @@ usize format_window_path(const Window& window, char* buffer, usize length)
     char flags[16];
     usize flag_count = format_flags(window.flags(), flags);
     Rect r = window.rect();
-    ktl::String text("orbital:");
-    text.append(StringView(flags, flag_count));
+    ktl::String text(StringView(flags, flag_count));
     char numbers[64];
     usize n = ktl::format_buffer(numbers, sizeof numbers, "/%d/%d/%d/%d/", r.x, r.y, r.w, r.h);
     text.append(StringView(numbers, n));

@@ -2,7 +2,10 @@
 // The text side of the Orbital protocol: window paths, flags, fpath strings and commands.
 //
 //   open  FLAGS/X/Y/W/H/TITLE   a window (the title is the rest and may hold '/')
-//   fpath                       orbital:FLAGS/X/Y/W/H/TITLE
+//   fpath                       FLAGS/X/Y/W/H/TITLE (a caller sees /scheme/orbital/ before
+//                               it, and no FLAGS field when there are none: the kernel
+//                               drops a leading '/'; flags are letters, so the first
+//                               field still tells which it is)
 //   write A,0|1                 async reads off / on
 //         D[,KIND]              the client asks the server to drag it (KIND R, B or BR:
 //                               resize by that edge; anything else: move)
@@ -26,7 +29,7 @@ ErrorOr<u32> parse_flags(StringView letters);
 // Writes the flag letters of `flags` (at most 11) into `out`; returns how many.
 usize format_flags(u32 flags, char* out);
 ErrorOr<WindowSpec> parse_window_path(StringView path);
-// fpath of a window: `orbital:FLAGS/X/Y/W/H/TITLE`, truncated to `length`; returns the bytes written.
+// fpath of a window: `FLAGS/X/Y/W/H/TITLE`, truncated to `length`; returns the bytes written.
 usize format_window_path(const Window& window, char* buffer, usize length);
 
 struct Command {

@@ -114,7 +114,7 @@ TEST_CASE("orbital: a window opens with its geometry, title and a mappable pixel
     Desktop d;
     u64 w = d.open("r/100/120/200/150/My / Title");
     CHECK(d.server.window_count() == 1);
-    CHECK(d.fpath(w) == "orbital:r/100/120/200/150/My / Title");
+    CHECK(d.fpath(w) == "r/100/120/200/150/My / Title");
     Window* window = d.server.window(w);
     auto address = d.server.mmap_prep(w, 0, 200 * 150 * 4, 0);
     REQUIRE_FALSE(address.is_error());
@@ -144,15 +144,15 @@ TEST_CASE("orbital: malformed window paths and absurd sizes are EINVAL")
 TEST_CASE("orbital: the display query and the root-only screen copy")
 {
     Desktop d;
-    CHECK(d.fpath(d.open("")) == "orbital:99.0/640/480/1");
-    CHECK(d.fpath(d.open("99.3")) == "orbital:99.3/640/480/1");
+    CHECK(d.fpath(d.open("")) == "99.0/640/480/1");
+    CHECK(d.fpath(d.open("99.3")) == "99.3/640/480/1");
     CHECK(d.server.open("screen", 0, 1000).error().code == redox::EACCES);
     u64 w = d.open("/10/30/20/20/w");
     d.fill(w, RED);
     CHECK(d.server.fsync(w).is_error() == false);
     d.frame();
     u64 shot = d.open("screen");
-    CHECK(d.fpath(shot) == "orbital:screen/640/480");
+    CHECK(d.fpath(shot) == "screen/640/480");
     std::vector<u32> pixels(SCREEN_W * SCREEN_H);
     auto n = d.server.read(shot, pixels.data(), pixels.size() * 4, 0);
     REQUIRE_FALSE(n.is_error());
@@ -285,7 +285,7 @@ TEST_CASE("orbital: dragging the title bar moves the window")
     d.input(ORB_EVENT_BUTTON, 0);
     d.frame();
     CHECK(d.server.window(w)->rect() == Rect { 200, 200, 80, 60 });
-    CHECK(d.fpath(w) == "orbital:/200/200/80/60/drag me");
+    CHECK(d.fpath(w) == "/200/200/80/60/drag me");
     CHECK(has_event(d.events(w), ORB_EVENT_MOVE, 200, 200));
     CHECK(d.at(210, 210) == RED);
     CHECK(d.at(110, 110) == Compositor::background_color(110, SCREEN_H));
@@ -400,7 +400,7 @@ TEST_CASE("orbital: commands move, resize, retitle and re-flag; unknown or malfo
     CHECK(d.command(w, "S,120,90") == 0);
     CHECK(d.command(w, "T,new, title/with slash") == 0);
     CHECK(d.command(w, "F,r,1") == 0);
-    CHECK(d.fpath(w) == "orbital:r/50/60/120/90/new, title/with slash");
+    CHECK(d.fpath(w) == "r/50/60/120/90/new, title/with slash");
     CHECK(d.command(w, "F,h,1") == 0);
     CHECK_FALSE(d.server.window(w)->visible());
     CHECK(d.command(w, "M,C,0") == 0);
@@ -420,7 +420,7 @@ TEST_CASE("orbital: commands move, resize, retitle and re-flag; unknown or malfo
     CHECK(d.command(w, "M,X,1") == redox::EINVAL);
     CHECK(d.command(w, "Y,1,2,3") == redox::EINVAL);
     CHECK(d.command(w, "Y,1,2,-3,4") == redox::EINVAL);
-    CHECK(d.fpath(w) == "orbital:hr/50/60/120/90/new, title/with slash");
+    CHECK(d.fpath(w) == "hr/50/60/120/90/new, title/with slash");
 }
 
 TEST_CASE("orbital: transparent windows are alpha-blended, opaque ones are not")
