@@ -11,6 +11,7 @@ packages=(
   qemu-system-x86 grub-pc-bin grub-common xorriso mtools  # the bare-metal target and its tests
   clang-14 libclang-rt-14-dev  # tests/fuzz/run-fuzz.sh (clang++ -fsanitize=fuzzer)
   libsdl2-dev  # orbital_sdl: the Orbital desktop in an SDL2 window
+  libstb-dev  # stb_image_write: the screenshot app writes PNG
   xvfb xdotool x11-apps  # the desktop's end-to-end test: a virtual X server, real X input, xwd screenshots
 )
 

@@ -7,7 +7,10 @@
 //   run PROGRAM ARGS...    start a program and wait for it
 //   daemon PROGRAM ARGS... start a program in the background
 //   shell                  start the console shell (or, with --run CMD, `sh -c CMD`);
-//                          the system shuts down with its status when it ends
+//                          the system shuts down with its status when it ends. When the
+//                          platform has a screen (/scheme/display) and there is no --run,
+//                          it starts the desktop instead: `orbitald launcher terminal`
+//                          (falling back to the console shell if orbitald fails)
 //
 // Meanwhile init reaps orphans. `init --run CMD` is how `redox-sim --run` works.
 #include "redox/io.h"
@@ -62,6 +65,7 @@ private:
     void populate_base_tree();
     void run_script(StringView script);
     int run_shell();
+    void run_desktop();
     void set_env(StringView name, StringView value);
     [[noreturn]] void shutdown(int status);
 
@@ -213,8 +217,32 @@ static Vector<String> split_words(StringView line)
     return words;
 }
 
+// Runs the desktop while there is a screen; returns at once when headless.
+void Init::run_desktop()
+{
+    long display = sys::open("/scheme/display", redox::O_RDONLY);
+    if (display < 0)
+        return;
+    sys::close(static_cast<int>(display));
+    Vector<String> args;
+    args.append("orbitald");
+    args.append("launcher");
+    args.append("terminal");
+    long pid = spawn(args, true);
+    if (pid < 0) {
+        io::report_error("init", "orbitald", pid);
+        return;
+    }
+    // orbitald shuts the system down itself when the host window closes; if it exits
+    // otherwise, the console shell takes over.
+    int status = wait_for(pid);
+    io::print(2, "init: orbitald exited with status %d; starting the console shell\n", status);
+}
+
 int Init::run_shell()
 {
+    if (m_run_command.is_empty())
+        run_desktop();
     Vector<String> args;
     args.append("sh");
     if (!m_run_command.is_empty()) {
