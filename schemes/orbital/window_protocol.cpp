@@ -42,10 +42,15 @@ ErrorOr<i32> parse_coordinate(StringView text)
 
 ErrorOr<WindowSpec> parse_window_path(StringView path)
 {
-    // FLAGS/X/Y/W/H/TITLE: five '/'-separated fields, then the title (possibly empty).
+    // FLAGS/X/Y/W/H/TITLE: five '/'-separated fields, then the title (possibly empty). The
+    // kernel turns /scheme/orbital//X/... into /scheme/orbital/X/..., so a path starting with
+    // a number has no FLAGS field (flags are letters).
     StringView fields[5];
     usize start = 0;
+    bool no_flags = !path.is_empty() && (path[0] == '-' || (path[0] >= '0' && path[0] <= '9'));
     for (auto& field : fields) {
+        if (no_flags && &field == &fields[0])
+            continue;
         isize slash = path.find('/', start);
         if (slash < 0)
             return invalid();

@@ -1,7 +1,8 @@
 #pragma once
 // The text side of the Orbital protocol: window paths, flags, fpath strings and commands.
 //
-//   open  FLAGS/X/Y/W/H/TITLE   a window (the title is the rest and may hold '/')
+//   open  FLAGS/X/Y/W/H/TITLE   a window (the title is the rest and may hold '/'); without
+//                               flags also X/Y/W/H/TITLE (what the kernel makes of //X/...)
 //   fpath                       FLAGS/X/Y/W/H/TITLE (a caller sees /scheme/orbital/ before
 //                               it, and no FLAGS field when there are none: the kernel
 //                               drops a leading '/'; flags are letters, so the first

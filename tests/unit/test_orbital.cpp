@@ -139,6 +139,9 @@ TEST_CASE("orbital: malformed window paths and absurd sizes are EINVAL")
     CHECK(d.open_error("/0/0//10/empty") == redox::EINVAL);
     CHECK(d.server.window_count() == 0);
     CHECK(d.open_error("/0/0/8192/1/widest") == 0);
+    // Without flags the FLAGS field may be missing (the kernel folds the empty field away).
+    CHECK(d.fpath(d.open("5/-6/7/8/t/i/t/l/e")) == "/5/-6/7/8/t/i/t/l/e");
+    CHECK(d.open_error("5/6/7/title") == redox::EINVAL);
 }
 
 TEST_CASE("orbital: the display query and the root-only screen copy")
