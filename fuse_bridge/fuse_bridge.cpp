@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -37,6 +38,7 @@ public:
     std::string mountpoint;
     fuse_session* session { nullptr };
     std::thread loop;
+    std::thread notifier; // sends the invalidations the proxies queue (Shared::pending)
     std::mutex mutex;
     std::condition_variable loop_done_cv;
     bool loop_done { false };
@@ -349,8 +351,52 @@ namespace {
         post(r);
     }
 
+    void op_init(void*, fuse_conn_info* connection)
+    {
+        // Large requests: a 1 MiB read or write is one round trip through the core.
+        connection->max_write = 1u << 20;
+        connection->max_read = 1u << 20; // as the max_read mount option says
+        connection->max_readahead = 1u << 20;
+        if (connection->capable & FUSE_CAP_ASYNC_READ)
+            connection->want |= FUSE_CAP_ASYNC_READ;
+    }
+
+    // Tells the Linux kernel what changed on the Redox side. Its own thread: an invalidation may
+    // wait for a Linux lock held by a process whose request waits for the core, so neither the
+    // core's thread nor the FUSE thread may send them.
+    void notifier_thread(Bridge* bridge)
+    {
+        Shared& shared = bridge->shared;
+        std::vector<Invalidation> batch;
+        for (;;) {
+            {
+                std::unique_lock lock(shared.notify_mutex);
+                shared.notify_cv.wait(lock, [&] { return shared.notify_stop || !shared.pending.empty(); });
+                if (shared.notify_stop) {
+                    shared.notifier_done = true;
+                    shared.notify_cv.notify_all();
+                    return;
+                }
+                batch.swap(shared.pending);
+            }
+            std::uint64_t done = 0;
+            for (const Invalidation& invalidation : batch) {
+                if (invalidation.parent)
+                    fuse_lowlevel_notify_inval_entry(bridge->session, invalidation.parent, invalidation.name.c_str(),
+                        invalidation.name.size());
+                else
+                    fuse_lowlevel_notify_inval_inode(bridge->session, invalidation.inode, invalidation.offset, 0);
+                done = std::max(done, invalidation.ticket);
+            }
+            batch.clear();
+            if (done) // the Redox programs that made these changes may go on
+                sim::host_work_post([done] { kernel::file_changes_done(done); });
+        }
+    }
+
     const fuse_lowlevel_ops s_operations = [] {
         fuse_lowlevel_ops ops {};
+        ops.init = op_init;
         ops.lookup = op_lookup;
         ops.forget = op_forget;
         ops.forget_multi = op_forget_multi;
@@ -519,8 +565,9 @@ Bridge* start(const std::string& requested)
 
     auto* bridge = new Bridge;
     bridge->mountpoint = mountpoint;
-    // No default_permissions: the Redox schemes check permissions themselves.
-    std::string options = "fsname=redox,subtype=redox-sim";
+    // default_permissions: Linux checks permissions on its cached attributes too (a cached
+    // name skips the lookup that would have checked search permission); Redox checks again.
+    std::string options = "fsname=redox,subtype=redox-sim,max_read=1048576,default_permissions";
     if (allow_other_permitted())
         options += ",allow_other"; // other Linux users reach it; Redox checks their permissions
     const char* argv[] = { "redox-sim", "-o", options.c_str(), nullptr };
@@ -558,6 +605,7 @@ Bridge* start(const std::string& requested)
         if (kernel::spawn_host_context("fuse-proxy", proxy_main, shared).is_error())
             std::fprintf(stderr, "redox-sim: the FUSE bridge could not start its proxy contexts\n");
     });
+    bridge->notifier = std::thread(notifier_thread, bridge);
     bridge->loop = std::thread([bridge] {
         fuse_session_loop(bridge->session);
         std::lock_guard lock(bridge->mutex);
@@ -576,6 +624,11 @@ void stop(Bridge* bridge)
         std::lock_guard lock(s_signal_mutex);
         s_active = nullptr;
     }
+    {
+        std::lock_guard lock(bridge->shared.notify_mutex);
+        bridge->shared.notify_stop = true;
+        bridge->shared.notify_cv.notify_all();
+    }
     fuse_session_exit(bridge->session);
     bridge->unmount();
     // A lazy unmount ends the session only when the last Linux user of the mount lets go
@@ -585,12 +638,21 @@ void stop(Bridge* bridge)
         std::unique_lock lock(bridge->mutex);
         done = bridge->loop_done_cv.wait_for(lock, std::chrono::seconds(2), [&] { return bridge->loop_done; });
     }
+    // The notifier may be stuck in an invalidation until the unmount ends the connection.
+    {
+        std::unique_lock lock(bridge->shared.notify_mutex);
+        done = done
+            && bridge->shared.notify_cv.wait_for(
+                lock, std::chrono::seconds(2), [&] { return bridge->shared.notifier_done; });
+    }
     if (done) {
+        bridge->notifier.join();
         bridge->loop.join();
         fuse_session_destroy(bridge->session);
         delete bridge;
     } else {
         bridge->loop.detach(); // the process exits next; closing /dev/fuse ends the connection
+        bridge->notifier.detach();
     }
 }
 

@@ -1,15 +1,18 @@
 #pragma once
 // FUSE inode numbers <-> Redox paths. FUSE names files by numbers it got from lookup (and
-// create, mkdir, ...); the bridge names them by the Redox path they were found at. Each
-// number counts the kernel's lookups and is forgotten when FUSE says so (forget). Renames
-// move the paths of a node and everything below it; unlink and rmdir detach the path (the
-// number stays valid for open files until forgotten). Thread-safe: the FUSE thread forgets,
-// proxy contexts look up.
+// create, mkdir, ...); the bridge names them by the Redox path they were found at. One number
+// per file: the names of a hard-linked file (same file id, the file server's inode number)
+// share it, so Linux sees one inode with the right link count and attributes. Each number
+// counts the kernel's lookups and is forgotten when FUSE says so (forget). Renames move the
+// paths of a node and everything below it; unlink and rmdir detach the path (the number
+// stays valid for open files until forgotten). Thread-safe: the FUSE thread forgets, proxy
+// contexts look up.
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace fuse_bridge {
 
@@ -19,30 +22,41 @@ public:
 
     InodeTable();
 
-    // The Redox path of `inode`, or nothing when the number is unknown or its file is gone.
+    // A Redox path of `inode` (any of its names), or nothing when the number is unknown or its
+    // file has no name left.
     std::optional<std::string> path_of(std::uint64_t inode) const;
     // Whether FUSE still holds `inode` (named or not).
     bool known(std::uint64_t inode) const;
-    // Counts one lookup of `path`: its existing number, or a new one.
-    std::uint64_t lookup(const std::string& path);
+    // Counts one lookup of `path`, the file `file_id` (0: unknown, synthetic schemes): the
+    // number the path or the file already has, or a new one.
+    std::uint64_t lookup(const std::string& path, std::uint64_t file_id = 0);
     void forget(std::uint64_t inode, std::uint64_t count);
     // `from` now lives at `to` (and so does everything below it); what was at `to` is gone.
     void rename(const std::string& from, const std::string& to);
-    // The file at `path` was removed.
+    // The name `path` was removed.
     void remove(const std::string& path);
     std::size_t size() const;
+    // The number `path` has, if FUSE holds one (no lookup counted).
+    std::optional<std::uint64_t> find(const std::string& path) const;
+    // The number of the file `file_id`, if FUSE holds one.
+    std::optional<std::uint64_t> find_file(std::uint64_t file_id) const;
 
     // "/" + name, or parent + "/" + name.
     static std::string join(const std::string& parent, const std::string& name);
 
 private:
     struct Node {
-        std::string path; // empty once removed
+        std::vector<std::string> paths; // its names; empty once all are removed
         std::uint64_t lookups { 0 };
+        std::uint64_t file_id { 0 };
     };
+    void detach(std::uint64_t inode, const std::string& path); // m_mutex held
+    void drop_file_id(std::uint64_t inode, std::uint64_t file_id); // m_mutex held
+
     mutable std::mutex m_mutex;
     std::unordered_map<std::uint64_t, Node> m_nodes;
     std::unordered_map<std::string, std::uint64_t> m_by_path;
+    std::unordered_map<std::uint64_t, std::uint64_t> m_by_file_id; // file id -> its named number
     std::uint64_t m_next { 2 };
 };
 

@@ -226,12 +226,14 @@ namespace {
         long r = fd >= 0 ? stat_fd(fd, path, entry.attr, 0) : stat_path(path, entry.attr, 0);
         if (r < 0)
             return r;
-        entry.ino = shared.inodes.lookup(path);
+        bool synthetic = is_synthetic(path);
+        entry.ino = shared.inodes.lookup(path, synthetic ? 0 : static_cast<std::uint64_t>(entry.attr.st_ino));
         if (!entry.attr.st_ino)
             entry.attr.st_ino = entry.ino;
-        // No caching: the Redox side changes files too, and Linux must see that at once.
-        entry.attr_timeout = 0;
-        entry.entry_timeout = 0;
+        // `file`: cached, and invalidated when the Redox side changes it (on_file_change).
+        // Synthetic schemes change all the time: never cached.
+        entry.attr_timeout = synthetic ? 0 : cache_seconds;
+        entry.entry_timeout = synthetic ? 0 : cache_seconds;
         return 0;
     }
 
@@ -251,7 +253,7 @@ namespace {
         if (result < 0)
             fuse_reply_err(r.req, error_of(result));
         else
-            fuse_reply_attr(r.req, &st, 0);
+            fuse_reply_attr(r.req, &st, r.detached || is_synthetic(r.path) ? 0 : cache_seconds);
     }
 
     // Reads from the Redox fd at `offset` (lseek + read under the handle's lock).
@@ -498,7 +500,8 @@ namespace {
             r.fi.direct_io = 1; // unknown size: Linux reads until a read returns 0
             r.fi.nonseekable = 0;
         }
-        r.fi.keep_cache = 0;
+        // `file`: the page cache survives close and open (Redox-side writes invalidate it).
+        r.fi.keep_cache = !h->synthetic && !directory;
         int sent = directory ? fuse_reply_open(r.req, &r.fi) : fuse_reply_open(r.req, &r.fi);
         if (sent != 0) {
             untrack(h);
@@ -525,6 +528,8 @@ namespace {
         track(h, entry.ino);
         if (h->synthetic)
             r.fi.direct_io = 1;
+        else
+            r.fi.keep_cache = 1;
         if (fuse_reply_create(r.req, &entry, &r.fi) != 0) {
             untrack(h);
             sys::close(h->fd);
@@ -763,12 +768,70 @@ namespace {
 
     void ignore_signal(int) {}
 
+    // The `file` watching layer's filter (host_bridge.h): changes made through the bridge Linux
+    // knows of already (a hard link's names share one inode: see InodeTable).
+    bool is_redox_side(void* argument, std::uint32_t pid)
+    {
+        return static_cast<Shared*>(argument)->proxy_pids.count(pid) == 0;
+    }
+
+    // Called by the `file` watching layer on the core's thread after a change a Redox program
+    // made: works out which cached inodes and names Linux must drop and queues them for the
+    // notifier thread. The program waits for the ticket.
+    std::uint64_t on_file_change(
+        void* argument, ktl::StringView reference, kernel::FileChange change, std::uint64_t file_id)
+    {
+        auto& shared = *static_cast<Shared*>(argument);
+        std::string path = "/" + std::string(reference.chars(), reference.length());
+        while (path.size() > 1 && path.back() == '/')
+            path.pop_back();
+        off_t offset = change == kernel::FileChange::Data ? 0 : -1;
+        std::vector<Invalidation> out;
+        auto inode = shared.inodes.find(path);
+        if (inode)
+            out.push_back({ *inode, offset, 0, {}, 0 });
+        if (change == kernel::FileChange::Names && path != "/") {
+            // The file's other names: their link count changed.
+            if (auto file = shared.inodes.find_file(file_id); file && file != inode)
+                out.push_back({ *file, -1, 0, {}, 0 });
+            std::size_t slash = path.rfind('/');
+            std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+            if (auto directory = shared.inodes.find(parent)) {
+                out.push_back({ 0, 0, *directory, path.substr(slash + 1), 0 });
+                out.push_back({ *directory, -1, 0, {}, 0 });
+            }
+        }
+        if (out.empty())
+            return 0;
+        std::uint64_t ticket = ++shared.next_ticket;
+        out.back().ticket = ticket;
+        std::lock_guard lock(shared.notify_mutex);
+        for (Invalidation& invalidation : out)
+            shared.pending.push_back(std::move(invalidation));
+        shared.notify_cv.notify_one();
+        return ticket;
+    }
+
+    // Puts the watching layer in front of `file` as soon as its daemon registered it.
+    int watch_worker(void* argument)
+    {
+        for (int attempt = 0; attempt < 6000; ++attempt) {
+            auto result = kernel::watch_file_scheme(is_redox_side, on_file_change, argument);
+            if (!result.is_error() || result.error().code != redox::EAGAIN)
+                return 0;
+            redox::TimeSpec pause { 0, 5'000'000, 0 };
+            sys::nanosleep(pause, nullptr);
+        }
+        return 0;
+    }
+
     int proxy_worker(void* argument)
     {
         auto& shared = *static_cast<Shared*>(argument);
         // Interrupts (see interrupt()) arrive as SIGUSR1: it only makes a blocked call return EINTR.
         sys::sigaction(redox::SIGUSR1, reinterpret_cast<ulong>(&ignore_signal), nullptr);
         auto pid = static_cast<std::uint32_t>(sys::getpid());
+        shared.proxy_pids.insert(pid);
         for (;;) {
             ++shared.idle;
             auto& request = static_cast<Request&>(shared.queue.take());
@@ -808,6 +871,8 @@ void interrupt(Shared& shared, fuse_req_t req)
 int proxy_main(void* argument)
 {
     auto& shared = *static_cast<Shared*>(argument);
+    shared.proxy_pids.insert(static_cast<std::uint32_t>(sys::getpid())); // the watcher below
+    sys::clone(redox::CLONE_THREAD, watch_worker, &shared);
     shared.proxies = proxy_pool_size;
     for (int i = 1; i < proxy_pool_size; ++i) {
         if (sys::clone(redox::CLONE_THREAD, proxy_worker, &shared) < 0)

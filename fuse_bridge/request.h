@@ -10,7 +10,10 @@
 
 #include <cstdint>
 #include <string>
+#include <condition_variable>
+#include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace fuse_bridge {
@@ -67,10 +70,27 @@ struct Request : kernel::HostRequest {
     bool interrupted { false };
 };
 
+// What the notifier thread (fuse_bridge.cpp) tells the Linux kernel to forget.
+struct Invalidation {
+    std::uint64_t inode { 0 }; // an inode's attributes (offset < 0) or attributes and data
+    off_t offset { 0 };
+    std::uint64_t parent { 0 }; // non-zero: the entry `name` in directory `parent`
+    std::string name;
+    std::uint64_t ticket { 0 }; // kernel::file_changes_done(ticket) once sent
+};
+
 // Shared by the FUSE side and the proxies.
 struct Shared {
     InodeTable inodes;
+    // Invalidations, from the core thread to the notifier thread.
+    std::mutex notify_mutex;
+    std::condition_variable notify_cv;
+    std::vector<Invalidation> pending; // guarded by notify_mutex
+    bool notify_stop { false }; // guarded by notify_mutex
+    bool notifier_done { false }; // guarded by notify_mutex
     // Core thread only:
+    std::unordered_set<std::uint32_t> proxy_pids;
+    std::uint64_t next_ticket { 0 };
     kernel::HostRequestQueue queue;
     std::unordered_map<fuse_req_t, Request*> in_flight; // posted and not answered yet
     int proxies { 0 }; // proxy contexts running
@@ -87,6 +107,10 @@ struct Shared {
 // Host work: Linux interrupted `req` (proxy.cpp). A queued request is answered EINTR when a
 // proxy takes it; a proxy blocked in a call for it gets a signal and answers EINTR.
 void interrupt(Shared& shared, fuse_req_t req);
+
+// How long Linux may cache names and attributes of `file` (changes made on the Redox side
+// are invalidated at once, see kernel::watch_file_scheme); synthetic schemes: never.
+constexpr double cache_seconds = 1.0;
 
 // Proxy side (proxy.cpp): the entry of the `fuse-proxy` process; it starts the rest of the
 // pool as threads (they share its file table, so any proxy can serve any open file). The pool

@@ -5,6 +5,8 @@
 #include "hal/clock.h"
 #include "kernel.h"
 #include "klog.h"
+#include "abi/redox/flags.h"
+#include "namespace.h"
 #include "process.h"
 #include "scheduler.h"
 #include "scheme.h"
@@ -65,6 +67,230 @@ bool signal_host_context(u32 pid, int signal)
         return false;
     raise_signal(*context, signal);
     return true;
+}
+
+namespace {
+
+    // Forwards fmap when the Scheme interface has it (kept apart so this file builds either way).
+    template<typename Base>
+    concept HasFmap = requires(Base& scheme, const Caller& caller) { scheme.fmap(usize {}, u64 {}, usize {}, u64 {}, caller); };
+
+    template<typename Base, bool = HasFmap<Base>>
+    class FmapForwarder : public Base {
+    protected:
+        explicit FmapForwarder(ktl::RefPtr<Scheme> inner) : m_inner(static_cast<ktl::RefPtr<Scheme>&&>(inner)) {}
+        ktl::RefPtr<Scheme> m_inner;
+    };
+
+    template<typename Base>
+    class FmapForwarder<Base, true> : public Base {
+    public:
+        ErrorOr<usize> fmap(usize handle, u64 offset, usize size, u64 flags, const Caller& caller) override
+        {
+            return m_inner->fmap(handle, offset, size, flags, caller);
+        }
+
+    protected:
+        explicit FmapForwarder(ktl::RefPtr<Scheme> inner) : m_inner(static_cast<ktl::RefPtr<Scheme>&&>(inner)) {}
+        ktl::RefPtr<Scheme> m_inner;
+    };
+
+    // The watching layer of watch_file_scheme: every call goes to the real scheme; successful
+    // changes are reported with the path the handle was opened at.
+    u64 s_changes_done = 0;
+    WaitQueue s_change_waiters;
+
+    class WatchedScheme final : public FmapForwarder<Scheme> {
+    public:
+        WatchedScheme(ktl::RefPtr<Scheme> inner, FileChangeFilter filter, FileChangeHook hook, void* argument)
+            : FmapForwarder(static_cast<ktl::RefPtr<Scheme>&&>(inner)), m_filter(filter), m_hook(hook),
+              m_argument(argument)
+        {
+            set_name(m_inner->name());
+        }
+
+        ErrorOr<usize> open(StringView path, unsigned long flags, const Caller& caller) override
+        {
+            usize handle = TRY(m_inner->open(path, flags, caller));
+            remember(handle, path);
+            if (wants(caller.pid)) {
+                if (flags & redox::O_CREAT)
+                    report(path, FileChange::Names);
+                if (flags & redox::O_TRUNC)
+                    report(path, FileChange::Data);
+            }
+            return handle;
+        }
+        ErrorOr<usize> read(usize handle, void* buffer, usize length, u64 offset, unsigned long flags,
+            const Caller& caller) override
+        {
+            return m_inner->read(handle, buffer, length, offset, flags, caller);
+        }
+        ErrorOr<usize> write(usize handle, const void* buffer, usize length, u64 offset, unsigned long flags,
+            const Caller& caller) override
+        {
+            usize written = TRY(m_inner->write(handle, buffer, length, offset, flags, caller));
+            report_handle(handle, FileChange::Data, caller.pid);
+            return written;
+        }
+        ErrorOr<u64> fsize(usize handle) override { return m_inner->fsize(handle); }
+        void close(usize handle) override
+        {
+            if (handle < m_paths.size())
+                m_paths[handle] = ktl::String();
+            m_inner->close(handle);
+        }
+        ErrorOr<usize> dup(usize handle, StringView what, const Caller& caller) override
+        {
+            usize copy = TRY(m_inner->dup(handle, what, caller));
+            if (handle < m_paths.size()) {
+                ktl::String path = m_paths[handle];
+                remember(copy, path.view());
+            }
+            return copy;
+        }
+        ErrorOr<usize> fpath(usize handle, char* buffer, usize length) override
+        {
+            return m_inner->fpath(handle, buffer, length);
+        }
+        ErrorOr<void> fstat(usize handle, redox::Stat& out) override { return m_inner->fstat(handle, out); }
+        ErrorOr<void> fstatvfs(usize handle, redox::StatVfs& out) override { return m_inner->fstatvfs(handle, out); }
+        ErrorOr<void> fsync(usize handle) override { return m_inner->fsync(handle); }
+        ErrorOr<void> ftruncate(usize handle, u64 length) override
+        {
+            TRY(m_inner->ftruncate(handle, length));
+            report_handle(handle, FileChange::Data, current_pid());
+            return {};
+        }
+        ErrorOr<void> fchmod(usize handle, u16 mode, const Caller& caller) override
+        {
+            TRY(m_inner->fchmod(handle, mode, caller));
+            report_handle(handle, FileChange::Attributes, caller.pid);
+            return {};
+        }
+        ErrorOr<void> fchown(usize handle, u32 uid, u32 gid, const Caller& caller) override
+        {
+            TRY(m_inner->fchown(handle, uid, gid, caller));
+            report_handle(handle, FileChange::Attributes, caller.pid);
+            return {};
+        }
+        ErrorOr<void> futimens(usize handle, const redox::TimeSpec* times, usize count, const Caller& caller) override
+        {
+            TRY(m_inner->futimens(handle, times, count, caller));
+            report_handle(handle, FileChange::Attributes, caller.pid);
+            return {};
+        }
+        ErrorOr<void> frename(usize handle, StringView path, const Caller& caller) override
+        {
+            TRY(m_inner->frename(handle, path, caller));
+            if (wants(caller.pid)) {
+                report_handle(handle, FileChange::Names, caller.pid);
+                report(path, FileChange::Names);
+            }
+            remember(handle, path);
+            return {};
+        }
+        ErrorOr<void> flink(usize handle, StringView path, const Caller& caller) override
+        {
+            TRY(m_inner->flink(handle, path, caller));
+            if (wants(caller.pid)) {
+                report_handle(handle, FileChange::Attributes, caller.pid);
+                report(path, FileChange::Names);
+            }
+            return {};
+        }
+        ErrorOr<void> unlink(StringView path, unsigned long flags, const Caller& caller) override
+        {
+            if (!wants(caller.pid))
+                return m_inner->unlink(path, flags, caller);
+            // Which file loses a name: its other names' link count changes too.
+            u64 file_id = 0;
+            if (auto node = m_inner->open(path, redox::O_STAT | redox::O_SYMLINK | redox::O_NOFOLLOW, caller);
+                !node.is_error()) {
+                redox::Stat st {};
+                if (!m_inner->fstat(node.value(), st).is_error())
+                    file_id = st.st_ino;
+                m_inner->close(node.value());
+            }
+            TRY(m_inner->unlink(path, flags, caller));
+            report(path, FileChange::Names, file_id);
+            return {};
+        }
+        ErrorOr<usize> getdents(usize handle, void* buffer, usize length, u64 offset) override
+        {
+            return m_inner->getdents(handle, buffer, length, offset);
+        }
+        ErrorOr<usize> fevent(usize handle, usize flags) override { return m_inner->fevent(handle, flags); }
+        ErrorOr<usize> fcntl(usize handle, int command, usize argument) override
+        {
+            return m_inner->fcntl(handle, command, argument);
+        }
+
+    private:
+        static constexpr usize max_tracked_handle = 1u << 20;
+
+        static u32 current_pid() { return the_kernel().scheduler().has_current() ? current().pid : 0; }
+
+        void remember(usize handle, StringView path)
+        {
+            if (handle >= max_tracked_handle)
+                return;
+            while (m_paths.size() <= handle)
+                m_paths.append(ktl::String());
+            m_paths[handle] = path;
+        }
+        bool wants(u32 pid) const { return m_filter(m_argument, pid); }
+
+        // Tells the bridge; when it must tell Linux, waits until it has.
+        void report(StringView path, FileChange change, u64 file_id = 0)
+        {
+            u64 ticket = m_hook(m_argument, path, change, file_id);
+            if (!ticket || !the_kernel().scheduler().has_current())
+                return;
+            u64 deadline = hal::monotonic_ns() + file_change_wait_ns;
+            while (s_changes_done < ticket) {
+                if (the_kernel().scheduler().block(&s_change_waiters, deadline, false) == -redox::ETIMEDOUT)
+                    break;
+            }
+        }
+        void report_handle(usize handle, FileChange change, u32 pid)
+        {
+            if (handle < m_paths.size() && wants(pid))
+                report(m_paths[handle].view(), change);
+        }
+
+        FileChangeFilter m_filter;
+        FileChangeHook m_hook;
+        void* m_argument;
+        ktl::Vector<ktl::String> m_paths; // handle -> the path it was opened at
+    };
+
+} // namespace
+
+void file_changes_done(u64 ticket)
+{
+    if (ticket > s_changes_done)
+        s_changes_done = ticket;
+    s_change_waiters.wake_all();
+}
+
+ErrorOr<void> watch_file_scheme(FileChangeFilter filter, FileChangeHook hook, void* argument)
+{
+    if (!hook || !filter)
+        return errno_error(redox::EINVAL);
+    Namespace& root = the_kernel().namespaces().root();
+    Scheme* file = root.find("file");
+    if (!file)
+        return errno_error(redox::EAGAIN);
+    ktl::RefPtr<Scheme> inner(file);
+    auto* watched = new WatchedScheme(inner, filter, hook, argument);
+    ktl::RefPtr<Scheme> layer(watched);
+    root.remove(file);
+    if (auto result = root.insert("file", layer); result.is_error()) {
+        (void)root.insert("file", inner);
+        return result;
+    }
+    return {};
 }
 
 void set_current_identity(u32 uid, u32 gid)

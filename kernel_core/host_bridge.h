@@ -62,6 +62,31 @@ ktl::ErrorOr<u32> spawn_host_context(ktl::StringView name, HostContextEntry entr
 // Core thread only. False when there is no such context.
 bool signal_host_context(u32 pid, int signal);
 
+// Watching `file` for a host bridge's caches (the FUSE bridge lets Linux cache what `file`
+// serves and must drop what changed, whoever changed it).
+enum class FileChange : u8 {
+    Data, // contents (write, truncate, O_TRUNC)
+    Attributes, // mode, owner, times, link count
+    Names, // `path` appeared or went: its directory changed
+};
+// Whether changes made by context `caller_pid` interest the bridge (not its own proxies').
+using FileChangeFilter = bool (*)(void* argument, u32 caller_pid);
+// Called on the core's thread after each successful change by an interesting context, with the
+// path inside the scheme ("" is the root, "tmp/x" is /tmp/x) and, for Names, the file's id
+// (st_ino) when known (else 0). Must not block. Returns 0, or a ticket: the context that made
+// the change then waits (up to file_change_wait_ns) until file_changes_done(ticket), so that
+// when its call returns the host already knows (the FUSE bridge's caches are invalidated).
+using FileChangeHook = u64 (*)(void* argument, ktl::StringView path, FileChange change, u64 file_id);
+constexpr u64 file_change_wait_ns = 200'000'000;
+
+// Puts a watching layer in front of the root namespace's `file` scheme (from then on every
+// open of `file` in the root namespace, and every namespace made from it, goes through it).
+// Changes through files opened before, through shared mappings, or in namespaces made
+// earlier are not seen. Core thread only; EAGAIN while `file` is not registered yet.
+ktl::ErrorOr<void> watch_file_scheme(FileChangeFilter filter, FileChangeHook hook, void* argument);
+// Host work: every ticket up to `ticket` is done (tickets are handed out in increasing order).
+void file_changes_done(u64 ticket);
+
 // Sets the current context's real and effective uid and gid (the Linux caller a proxy acts
 // for). For host bridges only: it bypasses setreuid's rules.
 void set_current_identity(u32 uid, u32 gid);

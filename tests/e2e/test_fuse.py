@@ -320,6 +320,54 @@ class Lifecycle(unittest.TestCase):
             console.kill()
         self.assertFalse(os.path.ismount(self.mnt))
 
+    def test_redox_side_changes_are_seen_at_once_despite_caching(self):
+        # Linux caches `file`'s names, attributes and pages; changes from Redox programs must
+        # still show at once (the bridge invalidates them), with no waiting here.
+        console = Console("--mount", self.mnt)
+        try:
+            console.read_until("# ", timeout=15)
+            wait_for_mount(self.mnt, console.process)
+            name = os.path.join(self.mnt, "tmp", "shared.txt")
+
+            def redox(command):
+                console.line(command + "; echo done-$?")
+                console.read_until("done-0")
+
+            redox("echo first > /tmp/shared.txt")
+            for _ in range(3):  # now cached: the same contents and attributes each time
+                with open(name) as f:
+                    self.assertEqual(f.read(), "first\n")
+                os.stat(name)
+            redox("echo second line >> /tmp/shared.txt")
+            with open(name) as f:
+                self.assertEqual(f.read(), "first\nsecond line\n")
+            self.assertEqual(os.stat(name).st_size, 18)
+            redox("echo 3 > /tmp/shared.txt")
+            with open(name) as f:
+                self.assertEqual(f.read(), "3\n")
+            os.utime(name, (1_000_000, 1_000_000))
+            self.assertEqual(os.stat(name).st_mtime, 1_000_000)
+            redox("touch /tmp/shared.txt")  # attributes only
+            self.assertGreater(os.stat(name).st_mtime, 1_000_000)
+            redox("ln /tmp/shared.txt /tmp/hard.txt")
+            self.assertEqual(os.stat(name).st_nlink, 2)
+            redox("rm /tmp/hard.txt")
+            self.assertEqual(os.stat(name).st_nlink, 1)
+            redox("mv /tmp/shared.txt /tmp/moved.txt")
+            self.assertFalse(os.path.exists(name))
+            with open(os.path.join(self.mnt, "tmp", "moved.txt")) as f:
+                self.assertEqual(f.read(), "3\n")
+            redox("rm /tmp/moved.txt")
+            self.assertFalse(os.path.exists(os.path.join(self.mnt, "tmp", "moved.txt")))
+            redox("mkdir /tmp/newdir")
+            self.assertTrue(os.path.isdir(os.path.join(self.mnt, "tmp", "newdir")))
+            redox("rmdir /tmp/newdir")
+            self.assertFalse(os.path.exists(os.path.join(self.mnt, "tmp", "newdir")))
+            console.line("shutdown")
+            self.assertEqual(console.wait(timeout=10), 0)
+        finally:
+            console.kill()
+
     def test_unmounted_after_exit_and_after_sigterm(self):
         result = subprocess.run([BINARY, *mount_args(["--mount", self.mnt]), "--run", "ls /"],
                                 capture_output=True, text=True, timeout=30)
