@@ -7,7 +7,7 @@ packages=(
   build-essential g++ meson ninja-build pkg-config
   libboost-context-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev
   python3
-  libfuse3-dev fuse3  # the FUSE bridge (redox-sim --mount) and its tests
+  libfuse3-dev fuse3 fio  # the FUSE bridge (redox-sim --mount) and its tests (fio: verified I/O)
   qemu-system-x86 grub-pc-bin grub-common xorriso mtools  # the bare-metal target and its tests
   clang-14 libclang-rt-14-dev  # tests/fuzz/run-fuzz.sh (clang++ -fsanitize=fuzzer)
   libsdl2-dev  # orbital_sdl: the Orbital desktop in an SDL2 window

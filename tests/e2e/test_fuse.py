@@ -52,7 +52,7 @@ class MountedSim(unittest.TestCase):
         self.mnt = os.path.join(self.tmp, "mnt")
         os.mkdir(self.mnt)
         self.sim = subprocess.Popen(
-            [BINARY, *mount_args(["--mount", self.mnt]), "--run", "sleep 60"],
+            [BINARY, *mount_args(["--mount", self.mnt, *self.sim_args()]), "--run", "sleep 60"],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         wait_for_mount(self.mnt, self.sim)
 
@@ -68,6 +68,9 @@ class MountedSim(unittest.TestCase):
         self.sim.stderr.close()
         force_unmount(self.mnt)
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def sim_args(self):
+        return []  # files in memory (simrun.mount_args)
 
     def path(self, *parts):
         return os.path.join(self.mnt, *parts)
@@ -284,6 +287,170 @@ class Files(MountedSim):
         result = subprocess.run([*NOBODY, "touch", self.path("etc", "nope")], capture_output=True, text=True)
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("Permission denied", result.stderr)
+
+
+class LinuxTools(MountedSim):
+    """The mount driven by ordinary Linux tools, as a user would."""
+
+    def make_tree(self, root, files=40):
+        os.makedirs(os.path.join(root, "a", "b", "c"))
+        for i in range(files):
+            sub = ["a", "a/b", "a/b/c"][i % 3]
+            with open(os.path.join(root, sub, f"f{i:03d}.txt"), "wb") as f:
+                f.write(os.urandom(i * 997 % 20000))
+        os.chmod(os.path.join(root, "a", "f000.txt"), 0o640)
+        os.symlink("b/c", os.path.join(root, "a", "link-to-c"))
+        os.link(os.path.join(root, "a", "f003.txt"), os.path.join(root, "a", "hard"))
+
+    def run_ok(self, *command, **kwargs):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, **kwargs)
+        self.assertEqual(result.returncode, 0, f"{command}: {result.stderr}")
+        return result.stdout
+
+    def test_tar_find_stat_round_trip(self):
+        source = os.path.join(self.tmp, "src")
+        self.make_tree(source)
+        archive = os.path.join(self.tmp, "tree.tar")
+        self.run_ok("tar", "-C", source, "-cf", archive, ".")
+        target = self.path("home", "user", "untarred")
+        os.makedirs(target)
+        self.run_ok("tar", "-C", target, "-xpf", archive)
+        self.run_ok("diff", "-r", "--no-dereference", source, target)
+        # find sees the same names and types; stat the same modes, sizes and link counts.
+        def listing(root):  # directory sizes are the file system's own business
+            entries = self.run_ok("find", ".", "-printf", "%y %m %n %p\n", cwd=root).splitlines()
+            sizes = self.run_ok("find", ".", "-type", "f", "-printf", "%s %p\n", cwd=root).splitlines()
+            return sorted(entries), sorted(sizes)
+        self.assertEqual(listing(target), listing(source))
+        self.assertEqual(self.run_ok("stat", "-c", "%h %s", os.path.join(target, "a", "hard")).split(),
+                         ["2", str(os.path.getsize(os.path.join(source, "a", "f003.txt")))])
+        self.assertEqual(os.stat(os.path.join(target, "a", "hard")).st_ino,
+                         os.stat(os.path.join(target, "a", "f003.txt")).st_ino)
+        # And back out again: tar reading from the mount.
+        again = os.path.join(self.tmp, "again")
+        os.mkdir(again)
+        self.run_ok("sh", "-c", f"tar -C {target} -cf - . | tar -C {again} -xpf -")
+        self.run_ok("diff", "-r", "--no-dereference", source, again)
+
+    def test_chmod_ln_mv_rm_r(self):
+        base = self.path("tmp", "tools")
+        self.run_ok("mkdir", "-p", os.path.join(base, "x", "y"))
+        self.run_ok("sh", "-c", f"echo data > {base}/x/y/file")
+        self.run_ok("chmod", "-R", "go-rwx", os.path.join(base, "x"))
+        self.assertEqual(self.run_ok("stat", "-c", "%a", os.path.join(base, "x", "y", "file")).strip(), "600")
+        self.run_ok("chmod", "u+x,g+r", os.path.join(base, "x", "y", "file"))
+        self.assertEqual(self.run_ok("stat", "-c", "%a", os.path.join(base, "x", "y", "file")).strip(), "740")
+        self.run_ok("ln", "-s", "x/y/file", os.path.join(base, "sym"))
+        self.run_ok("ln", os.path.join(base, "x", "y", "file"), os.path.join(base, "hard"))
+        self.assertEqual(self.run_ok("cat", os.path.join(base, "sym")), "data\n")
+        self.assertEqual(self.run_ok("readlink", os.path.join(base, "sym")).strip(), "x/y/file")
+        self.run_ok("mv", os.path.join(base, "x"), os.path.join(base, "moved"))
+        self.assertFalse(os.path.exists(os.path.join(base, "sym")))  # dangling now
+        self.assertTrue(os.path.islink(os.path.join(base, "sym")))
+        self.assertEqual(self.run_ok("cat", os.path.join(base, "moved", "y", "file")), "data\n")
+        self.assertEqual(os.stat(os.path.join(base, "hard")).st_nlink, 2)
+        self.run_ok("rm", "-r", os.path.join(base, "moved"))
+        self.assertEqual(os.stat(os.path.join(base, "hard")).st_nlink, 1)
+        self.run_ok("rm", "-rf", base)
+        self.assertFalse(os.path.lexists(base))
+
+    def test_error_paths_through_tools(self):
+        base = self.path("tmp", "errs")
+        os.makedirs(os.path.join(base, "full"))
+        open(os.path.join(base, "full", "x"), "w").close()
+        open(os.path.join(base, "file"), "w").close()
+        cases = [
+            (["cat", os.path.join(base, "missing")], "No such file or directory"),
+            (["mkdir", os.path.join(base, "full")], "File exists"),
+            (["ls", os.path.join(base, "file", "x")], "Not a directory"),
+            (["rmdir", os.path.join(base, "full")], "Directory not empty"),
+            (["sh", "-c", f"echo > {base}/full"], "Is a directory"),
+            (["ln", os.path.join(base, "file"), "/tmp/redox-fuse-cross-device-link"], "Invalid cross-device link"),
+        ]
+        for command, message in cases:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(result.returncode, 0, command)
+            self.assertIn(message, result.stderr, command)
+        # A non-root user: EACCES on what Redox forbids, EPERM on what only the owner may do.
+        os.chmod(os.path.join(base, "file"), 0o600)
+        for command, message in [
+            ([*NOBODY, "cat", os.path.join(base, "file")], "Permission denied"),
+            ([*NOBODY, "touch", os.path.join(base, "full", "new")], "Permission denied"),
+            ([*NOBODY, "rm", "-f", os.path.join(base, "full", "x")], "Permission denied"),
+            ([*NOBODY, "chmod", "777", os.path.join(base, "file")], "Operation not permitted"),
+            ([*NOBODY, "chown", "1000", os.path.join(base, "file")], "Operation not permitted"),
+        ]:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(result.returncode, 0, command)
+            self.assertIn(message, result.stderr, command)
+        self.assertTrue(os.path.exists(os.path.join(base, "full", "x")))
+
+    def test_a_non_root_user_works_in_its_own_directory(self):
+        home = self.path("home", "user", "nobody-home")
+        os.makedirs(home)
+        os.chown(home, 1000, 1000)
+        script = (f"cd {home} && mkdir -p p/q && echo hi > p/q/f && cp -a p p2 && mv p2 p3 && "
+                  "ln -s p3/q/f s && cat s && tar -cf t.tar p && rm -r p && tar -xf t.tar && ls p/q && "
+                  "stat -c '%u %g %a' p/q/f")
+        result = subprocess.run([*NOBODY, "sh", "-c", script], capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), ["hi", "f", "1000", "1000", "644"])
+
+    def test_concurrent_writers(self):
+        # Several Linux processes write their own files and interleaved records in one shared
+        # file (O_APPEND), at the same time.
+        base = self.path("tmp", "concurrent")
+        os.mkdir(base)
+        shared = os.path.join(base, "shared.log")
+        code = (
+            "import os, sys\n"
+            "n = int(sys.argv[1]); base = sys.argv[2]\n"
+            "fd = os.open(os.path.join(base, 'shared.log'), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)\n"
+            "with open(os.path.join(base, f'own{n}'), 'wb') as own:\n"
+            "    for i in range(200):\n"
+            "        os.write(fd, f'{n:02d}:{i:04d}\\n'.encode())\n"
+            "        own.write(bytes([n]) * 1000)\n"
+            "        own.flush()\n"
+        )
+        writers = [subprocess.Popen(["python3", "-c", code, str(n), base]) for n in range(6)]
+        for writer in writers:
+            self.assertEqual(writer.wait(timeout=60), 0)
+        with open(shared) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), 6 * 200)
+        self.assertEqual(sorted(lines), sorted(f"{n:02d}:{i:04d}" for n in range(6) for i in range(200)))
+        for n in range(6):  # each writer's own records stay in order
+            mine = [line for line in lines if line.startswith(f"{n:02d}:")]
+            self.assertEqual(mine, [f"{n:02d}:{i:04d}" for i in range(200)])
+            with open(os.path.join(base, f"own{n}"), "rb") as f:
+                self.assertEqual(f.read(), bytes([n]) * 200_000)
+
+    @unittest.skipUnless(shutil.which("fio"), "fio is not installed (scripts/install-deps.sh)")
+    def test_fio_with_verification(self):
+        directory = self.path("tmp", "fio")
+        os.mkdir(directory)
+        job = [
+            "fio", "--name=verify", f"--directory={directory}", "--size=24M", "--bs=64k", "--bsrange=4k-256k",
+            "--rw=randrw", "--numjobs=3", "--ioengine=psync", "--verify=crc32c", "--verify_fatal=1",
+            "--do_verify=1", "--group_reporting", "--output-format=terse",
+        ]
+        result = subprocess.run(job, capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        fields = result.stdout.strip().splitlines()[-1].split(";")
+        self.assertEqual(fields[4], "0", result.stdout)  # terse field 5: the job's error
+        # And a sequential write + verify pass with a different block size.
+        result = subprocess.run(
+            ["fio", "--name=seq", f"--directory={directory}", "--size=32M", "--bs=1M", "--rw=write",
+             "--verify=md5", "--do_verify=1", "--verify_fatal=1", "--output-format=terse"],
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+
+class LinuxToolsOnRedoxFS(LinuxTools):
+    """The same, with `file` served from a RedoxFS image."""
+
+    def sim_args(self):
+        return ["--image", os.path.join(self.tmp, "disk.img"), "--image-size", "256M"]
 
 
 @unittest.skipUnless(HAVE_FUSE, "no /dev/fuse on this machine")
