@@ -4,9 +4,15 @@
 //
 // Mounts the disk (or formats it when its header blocks are all zeros: a new image, then
 // lays out the standard directories), registers `:file` and serves requests like filed,
-// through memfs's request decoding over redoxfs::Server. It commits after every batch of
-// requests that changed something, and on fsync. A disk that holds something else, or a
-// damaged file system, is reported on the console and the daemon exits with status 1.
+// through memfs's request decoding over redoxfs::Server. A disk that holds something else,
+// or a damaged file system, is reported on the console and the daemon exits with status 1.
+//
+// When changes become durable: a commit (two disk flushes) follows every batch of requests
+// that holds anything but reads and writes to open files (open, close, unlink, rename,
+// mkdir, chmod, truncate, ...: durable before the reply) and every fsync. Writes to an open
+// file alone do not commit: they become durable at the file's fsync or close (or with the
+// next commit for any reason). A close is one-way; it is queued to this daemon before the
+// closing process is reaped, so a clean shutdown after a program exits keeps its files.
 //
 // Usage: redoxfsd [DISK [SCHEME]]: DISK defaults to /scheme/disk/0, SCHEME (the name it
 // registers) to `file` (redox-bench serves a second RedoxFS under another name).
@@ -82,6 +88,27 @@ private:
     u64 m_position { ~0ull }; // the fd's offset in blocks, when known
 };
 
+// Requests whose changes may wait for the next commit: writes to an open file, and the
+// requests that change nothing. Every other request commits before its reply.
+bool may_defer_commit(u8 opcode)
+{
+    switch (opcode) {
+    case redox::OP_WRITE:
+    case redox::OP_READ:
+    case redox::OP_FSIZE:
+    case redox::OP_FPATH:
+    case redox::OP_FSTAT:
+    case redox::OP_FSTATVFS:
+    case redox::OP_GETDENTS:
+    case redox::OP_FEVENT:
+    case redox::OP_FCNTL:
+    case redox::OP_DUP:
+        return true;
+    default:
+        return false;
+    }
+}
+
 redoxfs::Time realtime_now()
 {
     redox::TimeSpec now {};
@@ -124,12 +151,14 @@ int serve(redoxfs::Server& server, redoxfs::FileSystem& fs, int fd)
         usize count = static_cast<usize>(n) / sizeof(redox::SchemeRequest);
         server.set_time(realtime_now());
         usize replies = 0;
+        bool commit = false;
         for (usize i = 0; i < count; ++i) {
+            commit |= !may_defer_commit(requests[i].opcode);
             if (handler.handle(requests[i], completions[replies]))
                 ++replies;
         }
-        // Durable before anyone hears of it.
-        auto committed = server.commit_if_changed();
+        // Durable before anyone hears of it (writes to open files: at fsync or close).
+        auto committed = commit ? server.commit_if_changed() : ktl::ErrorOr<void>();
         if (committed.is_error()) {
             StringView why = fs.last_error();
             io::print(2, "redoxfsd: commit failed: %.*s\n", static_cast<int>(why.length()), why.chars());
