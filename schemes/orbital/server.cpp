@@ -290,7 +290,7 @@ ErrorOr<u64> Server::mmap_prep(u64 handle, u64 offset, u64 size, u64 flags)
     if (offset > w->buffer_bytes() || size > w->buffer_bytes() - offset)
         return error(redox::EINVAL);
     // The client maps the current buffer, so it no longer draws into an older one.
-    w->release_retired();
+    w->mapped();
     return reinterpret_cast<u64>(w->pixels()) + offset;
 }
 

@@ -17,7 +17,7 @@
 // command; fsync presents the whole window; fevent reports EVENT_READ while events are
 // queued; mmap_prep returns the address of the window's pixels (one address space: the
 // client uses the server's buffer directly; after a resize the client maps again and the
-// old buffer is freed at that next mapping or when the window closes).
+// buffer it had mapped is freed at that next mapping or when the window closes).
 #include "../../kernel_core/ktl/result.h"
 #include "compositor.h"
 #include "window_protocol.h"

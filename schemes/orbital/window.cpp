@@ -25,7 +25,7 @@ Window::Window(u64 id, const WindowSpec& spec)
 
 Window::~Window()
 {
-    release_retired();
+    delete m_retired;
     delete m_buffer;
 }
 
@@ -33,17 +33,22 @@ void Window::resize(i32 w, i32 h)
 {
     auto* buffer = new PixelBuffer(w, h, initial_fill(m_flags));
     Canvas(buffer->pixels(), w, h).blit(0, 0, m_buffer->pixels(), m_rect.w, m_rect.h, m_rect.w, false);
-    m_retired.append(m_buffer);
+    if (m_buffer == m_client_buffer) {
+        delete m_retired;
+        m_retired = m_buffer;
+    } else {
+        delete m_buffer;
+    }
     m_buffer = buffer;
     m_rect.w = w;
     m_rect.h = h;
 }
 
-void Window::release_retired()
+void Window::mapped()
 {
-    for (PixelBuffer* buffer : m_retired)
-        delete buffer;
-    m_retired.clear();
+    delete m_retired;
+    m_retired = nullptr;
+    m_client_buffer = m_buffer;
 }
 
 Rect Window::frame() const

@@ -87,11 +87,13 @@ public:
         m_rect.x = x;
         m_rect.y = y;
     }
-    // A new buffer of the new size keeping the old pixels that still fit. The old buffer
-    // stays allocated until release_retired(): the client may still be drawing into it
-    // until it maps the new one.
+    // A new buffer of the new size keeping the old pixels that still fit. If the client
+    // has the old one mapped, it stays allocated until the client maps the new one
+    // (mapped()) or the window closes: the client may still be drawing into it. Any other
+    // old buffer is freed at once, so a window holds at most two.
     void resize(i32 w, i32 h);
-    void release_retired();
+    // The client mapped the current buffer (OP_MMAP_PREP).
+    void mapped();
 
     u32* pixels() const { return m_buffer->pixels(); }
     usize buffer_bytes() const { return m_buffer->bytes(); }
@@ -123,7 +125,8 @@ private:
     Rect m_rect;
     ktl::String m_title;
     PixelBuffer* m_buffer;
-    ktl::Vector<PixelBuffer*> m_retired;
+    PixelBuffer* m_client_buffer { nullptr }; // the one the client mapped last
+    PixelBuffer* m_retired { nullptr };       // that one, after a resize replaced it
     EventQueue m_events;
     Rect m_restore;
     bool m_cursor_hidden { false };

@@ -310,7 +310,13 @@ TEST_CASE("orbital: a resizable window resizes by its corner handle; others do n
     CHECK(has_event(d.events(w), ORB_EVENT_RESIZE, 150, 120));
     // The client maps the new buffer, which covers the new size.
     auto address = d.server.mmap_prep(w, 0, 150 * 120 * 4, 0);
-    CHECK_FALSE(address.is_error());
+    REQUIRE_FALSE(address.is_error());
+    // Until it maps again, the buffer it has mapped stays usable however often it is resized.
+    auto* mapped = reinterpret_cast<u32*>(address.value());
+    CHECK(d.command(w, "S,60,60") == 0);
+    CHECK(d.command(w, "S,70,70") == 0);
+    mapped[150 * 120 - 1] = RED; // caught by the ASan build if it were freed
+    CHECK(d.server.mmap_prep(w, 0, 70 * 70 * 4, 0).value() != address.value());
 
     u64 fixed = d.open("/300/100/100/80/fixed");
     d.input(ORB_EVENT_MOUSE, 398, 178);
