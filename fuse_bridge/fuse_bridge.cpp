@@ -303,12 +303,24 @@ namespace {
         post(r);
     }
 
-    void op_flush(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi) { post_on_handle(req, Op::Flush, inode, fi); }
+    // flush has nothing to do (writes are not buffered): answered here, without a round trip.
+    void op_flush(fuse_req_t req, fuse_ino_t, fuse_file_info*) { fuse_reply_err(req, 0); }
 
-    void op_release(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
+    // release: answered at once (Linux sends nothing more on the handle); the proxy closes the
+    // Redox file after, with no one waiting.
+    void post_release(fuse_req_t req, Op op, fuse_ino_t inode, fuse_file_info* fi)
     {
-        post_on_handle(req, Op::Release, inode, fi);
+        Shared* shared = &shared_of(req);
+        Request* r = make_request(req, op);
+        with_fi(r, fi);
+        r->inode = inode;
+        r->req = nullptr;
+        fuse_reply_err(req, 0);
+        if (!sim::host_work_post([shared, r] { shared->accept(*r); }))
+            delete r; // the system has stopped: its files are gone with it
     }
+
+    void op_release(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi) { post_release(req, Op::Release, inode, fi); }
 
     void op_fsync(fuse_req_t req, fuse_ino_t inode, int, fuse_file_info* fi)
     {
@@ -337,13 +349,11 @@ namespace {
 
     void op_releasedir(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
     {
-        post_on_handle(req, Op::Releasedir, inode, fi);
+        post_release(req, Op::Releasedir, inode, fi);
     }
 
-    void op_fsyncdir(fuse_req_t req, fuse_ino_t inode, int, fuse_file_info* fi)
-    {
-        post_on_handle(req, Op::Fsyncdir, inode, fi);
-    }
+    // Directory changes are committed with the file system's own transactions.
+    void op_fsyncdir(fuse_req_t req, fuse_ino_t, int, fuse_file_info*) { fuse_reply_err(req, 0); }
 
     void op_statfs(fuse_req_t req, fuse_ino_t)
     {

@@ -716,7 +716,9 @@ namespace {
             untrack(h);
             sys::close(h->fd);
             delete h;
-            return (void)fuse_reply_err(r.req, 0);
+            if (r.req)
+                fuse_reply_err(r.req, 0);
+            return;
         }
         case Op::Fsync:
             return (void)fuse_reply_err(r.req, error_of(sys::fsync(handle_of(r)->fd)));
@@ -845,11 +847,12 @@ namespace {
             }
             request.proxy_pid = pid;
             kernel::set_current_identity(request.uid, request.gid);
-            if (request.interrupted)
+            if (request.interrupted && request.req)
                 fuse_reply_err(request.req, redox::EINTR);
             else
                 serve(shared, request);
-            if (auto it = shared.in_flight.find(request.req); it != shared.in_flight.end() && it->second == &request)
+            if (auto it = shared.in_flight.find(request.req);
+                request.req && it != shared.in_flight.end() && it->second == &request)
                 shared.in_flight.erase(it);
             delete &request;
         }

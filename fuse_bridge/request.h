@@ -47,7 +47,7 @@ enum class Op {
 
 struct Request : kernel::HostRequest {
     Op op {};
-    fuse_req_t req {};
+    fuse_req_t req {}; // null: answered already (release)
     std::uint32_t uid { 0 };
     std::uint32_t gid { 0 };
     std::string path; // the inode's (or parent + name) Redox path; empty: removed (see detached)
@@ -99,7 +99,8 @@ struct Shared {
     // Host work: a request from the FUSE thread.
     void accept(Request& r)
     {
-        in_flight[r.req] = &r;
+        if (r.req) // release: answered already
+            in_flight[r.req] = &r;
         queue.post(r);
     }
 };

@@ -97,8 +97,9 @@ namespace {
 
     // The watching layer of watch_file_scheme: every call goes to the real scheme; successful
     // changes are reported with the path the handle was opened at.
+    // Plain pointers: no static destructors in the core (the freestanding check).
     u64 s_changes_done = 0;
-    WaitQueue s_change_waiters;
+    WaitQueue* s_change_waiters = nullptr; // made by watch_file_scheme
 
     class WatchedScheme final : public FmapForwarder<Scheme> {
     public:
@@ -249,7 +250,7 @@ namespace {
                 return;
             u64 deadline = hal::monotonic_ns() + file_change_wait_ns;
             while (s_changes_done < ticket) {
-                if (the_kernel().scheduler().block(&s_change_waiters, deadline, false) == -redox::ETIMEDOUT)
+                if (the_kernel().scheduler().block(s_change_waiters, deadline, false) == -redox::ETIMEDOUT)
                     break;
             }
         }
@@ -271,7 +272,8 @@ void file_changes_done(u64 ticket)
 {
     if (ticket > s_changes_done)
         s_changes_done = ticket;
-    s_change_waiters.wake_all();
+    if (s_change_waiters)
+        s_change_waiters->wake_all();
 }
 
 ErrorOr<void> watch_file_scheme(FileChangeFilter filter, FileChangeHook hook, void* argument)
@@ -282,6 +284,8 @@ ErrorOr<void> watch_file_scheme(FileChangeFilter filter, FileChangeHook hook, vo
     Scheme* file = root.find("file");
     if (!file)
         return errno_error(redox::EAGAIN);
+    if (!s_change_waiters)
+        s_change_waiters = new WaitQueue;
     ktl::RefPtr<Scheme> inner(file);
     auto* watched = new WatchedScheme(inner, filter, hook, argument);
     ktl::RefPtr<Scheme> layer(watched);
