@@ -14,6 +14,7 @@
 #include "schemes/disk_scheme.h"
 #include "schemes/display_scheme.h"
 #include "schemes/input_scheme.h"
+#include "schemes/pty_scheme.h"
 #include "hal/display.h"
 #include "schemes/event_scheme.h"
 #include "schemes/pipe_scheme.h"
@@ -86,6 +87,7 @@ Kernel::Kernel(const BootConfig& config) : m_config(config)
     add("zero", new ZeroScheme);
     add("rand", new RandScheme);
     add("pipe", new PipeScheme);
+    add("pty", new PtyScheme);
     add("time", new TimeScheme);
     add("sys", new SysScheme);
     add("initfs", new InitfsScheme);
