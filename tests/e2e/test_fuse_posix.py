@@ -97,7 +97,7 @@ class Posix(unittest.TestCase):
             return
         cls.mnt = os.path.join(cls.tmp, "mnt")
         os.mkdir(cls.mnt)
-        cls.sim = subprocess.Popen([BINARY, *mount_args(["--mount", cls.mnt]), "--run", "sleep 600"],
+        cls.sim = subprocess.Popen([BINARY, *mount_args(["--mount", cls.mnt, *cls.sim_args()]), "--run", "sleep 600"],
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for_mount(cls.mnt, cls.sim)
@@ -108,6 +108,10 @@ class Posix(unittest.TestCase):
     @property
     def name_max(self):
         return os.statvfs(self.mnt).f_namemax
+
+    @classmethod
+    def sim_args(cls):
+        return []  # files in memory (simrun.mount_args)
 
     @classmethod
     def tearDownClass(cls):
@@ -676,6 +680,14 @@ class Posix(unittest.TestCase):
         self.assertLess(os.statvfs(self.mnt).f_bfree, before)
         result = subprocess.run(["df", "-P", self.mnt], capture_output=True, text=True)
         self.assertEqual(result.returncode, 0, result.stderr)
+
+
+class PosixOnRedoxFS(Posix):
+    """The same cases with `file` served from a RedoxFS image (the simulator's default)."""
+
+    @classmethod
+    def sim_args(cls):
+        return ["--image", os.path.join(cls.tmp, "disk.img"), "--image-size", "256M"]
 
 
 if __name__ == "__main__":
