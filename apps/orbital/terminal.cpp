@@ -67,7 +67,8 @@ private:
     long start_shell(const char* command, char** envp);
     void handle(const Event& event);
     void send(StringView bytes) { io::write_all(m_master, bytes); }
-    void drain_output();
+    // Feeds what programs wrote to the screen; false once the shell's side has closed.
+    bool drain_output();
     void draw();
     void draw_row(usize y);
 
@@ -77,6 +78,7 @@ private:
     long m_shell { -1 };
     bool m_control { false };
     bool m_quit { false };
+    bool m_present_all { false };
     usize m_cursor_drawn_y { 0 };
 };
 
@@ -90,11 +92,15 @@ long Terminal::start_shell(const char* command, char** envp)
     long n = sys::fpath(m_master, name, sizeof name - 1);
     if (n < 0)
         return n;
-    // pty:N -> /scheme/pty/N
+    // /scheme/pty/N (or legacy pty:N): the slave is /scheme/pty/N.
     StringView path(name, static_cast<usize>(n));
-    isize colon = path.find(':');
+    usize start = 0;
+    for (usize i = 0; i < path.length(); ++i) {
+        if (path[i] == '/' || path[i] == ':')
+            start = i + 1;
+    }
     String slave("/scheme/pty/");
-    slave.append(path.substring(static_cast<usize>(colon + 1)));
+    slave.append(path.substring(start));
     ShellSpawn spawn { slave.c_str(), command, envp };
     m_shell = sys::clone(redox::CLONE_VFORK, shell_main, &spawn);
     return m_shell < 0 ? m_shell : 0;
@@ -157,6 +163,7 @@ void Terminal::handle(const Event& event)
     case orbital::ORB_EVENT_RESIZE:
         m_screen.resize(static_cast<usize>(m_window.width() / CELL_W), static_cast<usize>(m_window.height() / CELL_H));
         m_window.canvas().fill_rect(m_window.canvas().bounds(), PALETTE[0]);
+        m_present_all = true; // the margin below the last row too
         break;
     case orbital::ORB_EVENT_QUIT:
         m_quit = true;
@@ -166,18 +173,21 @@ void Terminal::handle(const Event& event)
     }
 }
 
-void Terminal::drain_output()
+bool Terminal::drain_output()
 {
     char buffer[4096];
     for (;;) {
         long n = sys::read(m_master, buffer, sizeof buffer);
-        if (n <= 0)
+        if (n == 0)
+            return false; // every slave closed: the shell and what it ran are gone
+        if (n < 0)
             break;
         m_screen.feed(buffer, static_cast<usize>(n));
     }
     String reply = m_screen.take_reply();
     if (!reply.is_empty())
         send(reply);
+    return true;
 }
 
 void Terminal::draw_row(usize y)
@@ -219,8 +229,11 @@ void Terminal::draw()
     }
     m_screen.clear_dirty();
     m_cursor_drawn_y = cursor_y;
-    if (first >= 0)
+    if (m_present_all)
+        m_window.sync();
+    else if (first >= 0)
         m_window.damage({ 0, first * CELL_H, m_window.width(), (last - first + 1) * CELL_H });
+    m_present_all = false;
 }
 
 int Terminal::run(const char* command, char** envp)
@@ -243,19 +256,17 @@ int Terminal::run(const char* command, char** envp)
         long n = m_window.poll_events(events, 32);
         for (long i = 0; i < n; ++i)
             handle(events[i]);
-        drain_output();
+        bool open = drain_output();
         draw();
-        int status = 0;
-        if (sys::waitpid(m_shell, &status, redox::WNOHANG) == m_shell) {
-            drain_output();
-            draw();
-            return 0;
-        }
+        if (!open)
+            break;
         if (n == 0 && !m_quit)
-            m_window.wait(500); // wakes for keys, output, or now and then to notice the shell's end
+            m_window.wait(); // keys or output
     }
-    sys::kill(m_shell, redox::SIGKILL);
-    sys::waitpid(m_shell, nullptr, 0);
+    int status = 0;
+    if (m_quit)
+        sys::kill(m_shell, redox::SIGKILL);
+    sys::waitpid(m_shell, &status, 0);
     return 0;
 }
 

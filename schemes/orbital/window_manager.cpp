@@ -37,7 +37,9 @@ void WindowManager::add(Window& window)
     raise(window);
     apply_screen_geometry(window);
     damage_frame(window);
-    if (window.visible() && window.tier() != 0)
+    // Back and front windows (wallpapers, panels such as the launcher) do not take the
+    // focus from what the user works in when they open; a click still focuses them.
+    if (window.visible() && window.tier() == 1)
         focus(&window);
 }
 

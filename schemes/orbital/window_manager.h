@@ -3,7 +3,7 @@
 // the mouse and keyboard.
 //
 // - Stacking: windows stack bottom to top within three tiers (back, normal, front). A new
-//   window and a clicked one go on top of their tier.
+//   window and a clicked one go on top of their tier; a new normal window takes the focus.
 // - Focus: a click on a window focuses and raises it; a click on the background focuses
 //   nothing. Keys and text go to the focused window. FOCUS events tell windows.
 // - The left button on a title bar drags the window (MOVE events), on a resizable window's
@@ -25,8 +25,8 @@ public:
     void set_screen_size(i32 w, i32 h);
     Rect screen() const { return { 0, 0, m_screen_w, m_screen_h }; }
 
-    // Takes the window into the stack (the caller keeps ownership) and focuses it unless
-    // it is hidden or a back window.
+    // Takes the window into the stack (the caller keeps ownership) and focuses it if it is
+    // a visible normal window.
     void add(Window& window);
     void remove(Window& window);
     const ktl::Vector<Window*>& stack() const { return m_stack; } // bottom to top

@@ -237,6 +237,8 @@ TEST_CASE("orbital: z-order, focus by click, and the back and front tiers")
     u64 front = d.open("f/160/160/20/20/front");
     u64 normal = d.open("/160/160/20/20/normal");
     u64 back = d.open("b/0/0/640/480/wallpaper");
+    // Panels and wallpapers opening later do not take the focus.
+    CHECK(d.server.manager().focused() == d.server.window(normal));
     const auto& stack = d.server.manager().stack();
     REQUIRE(stack.size() == 5);
     CHECK(stack[0] == d.server.window(back));
