@@ -11,11 +11,11 @@
 #include "redox/program.h"
 #include "redox/sys.h"
 
+#include "../../apps/orbital/spawn.h"
 #include "request_handler.h"
 
 namespace {
 
-using ktl::String;
 using ktl::StringView;
 using ktl::Vector;
 
@@ -66,31 +66,10 @@ long map_display(Display& display)
     return 0;
 }
 
-struct Spawn {
-    const char* path;
-    char* const* argv;
-    char* const* envp;
-};
-
-int spawned_main(void* argument)
-{
-    auto* spawn = static_cast<Spawn*>(argument);
-    sys::setpgid(0, 0);
-    long r = sys::execve(spawn->path, spawn->argv, spawn->envp);
-    io::report_error("orbitald", spawn->path, r);
-    return 127;
-}
-
 void start_program(const char* name, char** envp)
 {
-    String path;
-    if (!io::find_in_path(envp, name, path)) {
-        path = "/scheme/initfs/bin/";
-        path.append(name);
-    }
-    char* argv[] = { const_cast<char*>(name), nullptr };
-    Spawn spawn { path.c_str(), argv, envp };
-    long pid = sys::clone(redox::CLONE_VFORK, spawned_main, &spawn);
+    const char* argv[] = { name, nullptr };
+    long pid = apps::spawn(argv, envp);
     if (pid < 0)
         io::report_error("orbitald", name, pid);
 }
