@@ -8,13 +8,16 @@ BINARY = os.environ.get("REDOX_SIM_BINARY", os.path.join(ROOT, "build", "sim", "
 
 
 def mount_args(args):
-    """The tests leave the host's /mnt/redox and the user's disk image alone: no FUSE mount
-    unless a test asks for one, and files in memory unless a test gives an --image."""
+    """The tests leave the host's /mnt/redox, the user's disk image and display alone: no
+    FUSE mount unless a test asks for one, files in memory unless a test gives an --image,
+    and no desktop window unless a test asks with --gui."""
     args = list(args)
     if "--mount" not in args and "--no-mount" not in args:
         args.insert(0, "--no-mount")
     if "--image" not in args and "--memory" not in args:
         args.insert(0, "--memory")
+    if "--gui" not in args and "--headless" not in args:
+        args.insert(0, "--headless")  # a developer's DISPLAY must not open windows
     return args
 
 
