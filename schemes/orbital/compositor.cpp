@@ -55,7 +55,12 @@ void Compositor::compose(WindowManager& manager)
         Rect area = rect.intersected(m_screen.bounds());
         if (area.is_empty())
             continue;
-        draw(manager, area);
+        // In tiles, so that where an opaque window covers a whole tile nothing below it
+        // is drawn (see draw()).
+        for (i32 y = area.y; y < area.bottom(); y += TILE_HEIGHT) {
+            for (i32 x = area.x; x < area.right(); x += TILE_WIDTH)
+                draw(manager, Rect { x, y, TILE_WIDTH, TILE_HEIGHT }.intersected(area));
+        }
         m_presented.append(area);
     }
     manager.damage().clear();
@@ -65,9 +70,25 @@ void Compositor::compose(WindowManager& manager)
 void Compositor::draw(WindowManager& manager, const Rect& area)
 {
     m_screen.set_clip(area);
-    for (i32 y = area.y; y < area.bottom(); ++y)
-        m_screen.fill_rect({ area.x, y, area.w, 1 }, background_color(y, m_screen.height()));
-    for (Window* window : manager.stack()) {
+    // Start at the topmost opaque window whose pixels cover the whole area: what is below
+    // it would be painted over.
+    const auto& stack = manager.stack();
+    usize first = 0;
+    bool covered = false;
+    for (usize i = stack.size(); i-- > 0;) {
+        Window* window = stack[i];
+        if (window->visible() && !window->has(FLAG_TRANSPARENT) && window->rect().contains(area)) {
+            first = i;
+            covered = true;
+            break;
+        }
+    }
+    if (!covered) {
+        for (i32 y = area.y; y < area.bottom(); ++y)
+            m_screen.fill_rect({ area.x, y, area.w, 1 }, background_color(y, m_screen.height()));
+    }
+    for (usize i = first; i < stack.size(); ++i) {
+        Window* window = stack[i];
         if (!window->visible() || !window->frame().intersects(area))
             continue;
         if (window->decorated())

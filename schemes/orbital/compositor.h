@@ -5,7 +5,8 @@
 //
 // Opaque windows are copied row by row; transparent ones (flag t) are blended with their
 // pixels' alpha. Nothing outside the damage is read or written, so the cost of a frame
-// follows what changed, not the size of the screen.
+// follows what changed, not the size of the screen. The damage is drawn tile by tile, each
+// tile from the topmost opaque window that covers it, so overlapped windows cost little.
 #include "canvas.h"
 #include "window_manager.h"
 
@@ -13,6 +14,10 @@ namespace orbital {
 
 class Compositor {
 public:
+    // Damage is drawn in tiles of this size (see compose()).
+    static constexpr i32 TILE_WIDTH = 256;
+    static constexpr i32 TILE_HEIGHT = 64;
+
     // The framebuffer to draw into (0x00RRGGBB or 0xAARRGGBB; alpha is written as 0xFF).
     void set_target(u32* pixels, i32 width, i32 height, i32 stride) { m_screen = Canvas(pixels, width, height, stride); }
     const Canvas& target() const { return m_screen; }

@@ -29,6 +29,10 @@ struct Rect {
         return { left, top, r - left, b - top };
     }
     bool intersects(const Rect& other) const { return !intersected(other).is_empty(); }
+    bool contains(const Rect& other) const
+    {
+        return !other.is_empty() && other.x >= x && other.y >= y && other.right() <= right() && other.bottom() <= bottom();
+    }
     // The bounding box of both (an empty rectangle adds nothing).
     Rect united(const Rect& other) const
     {

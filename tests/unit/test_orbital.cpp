@@ -450,6 +450,20 @@ TEST_CASE("orbital: transparent windows are alpha-blended, opaque ones are not")
     CHECK(d.at(210, 110) == RED);
 }
 
+TEST_CASE("orbital: a transparent window blends over the opaque window below it, not the background")
+{
+    Desktop d;
+    u64 below = d.open("/0/30/640/400/below"); // covers whole tiles
+    u64 glass = d.open("t/100/100/200/200/glass");
+    d.fill(below, GREEN);
+    d.fill(glass, argb(0x80, 255, 0, 0));
+    d.server.fsync(below).release_value();
+    d.server.fsync(glass).release_value();
+    d.frame();
+    CHECK(d.at(150, 150) == blend(GREEN, argb(0x80, 255, 0, 0)));
+    CHECK(d.at(400, 300) == GREEN);
+}
+
 TEST_CASE("orbital: maximized and fullscreen windows follow the screen")
 {
     Desktop d;
