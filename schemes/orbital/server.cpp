@@ -169,11 +169,15 @@ ErrorOr<usize> Server::run_command(Window& window, const Command& command)
         m_manager.set_flags(window, flags);
         return 0;
     }
-    case 'D':
-        // FIXME: a client-started drag (for borderless windows) is accepted but not done.
+    case 'D': {
+        // D, or D,KIND with KIND R, B or BR for a resize; only while the left button is held.
         if (args.size() > 1)
             return error(redox::EINVAL);
+        bool resize = !args.is_empty() && (args[0] == "R" || args[0] == "B" || args[0] == "BR");
+        if (!m_manager.begin_drag(window, resize))
+            return error(redox::EINVAL);
         return 0;
+    }
     case 'F': {
         if (args.size() != 2)
             return error(redox::EINVAL);

@@ -201,6 +201,18 @@ void WindowManager::damage_window(const Window& window, const Rect& local)
     m_damage.add(local.translated(rect.x, rect.y).intersected(rect));
 }
 
+bool WindowManager::begin_drag(Window& window, bool resize)
+{
+    if (!(m_buttons & BUTTON_LEFT))
+        return false;
+    Rect r = window.rect();
+    m_drag = resize ? Drag::Resize : Drag::Move;
+    m_drag_window = &window;
+    m_grab_dx = resize ? r.right() - m_cursor_x : m_cursor_x - r.x;
+    m_grab_dy = resize ? r.bottom() - m_cursor_y : m_cursor_y - r.y;
+    return true;
+}
+
 bool WindowManager::cursor_visible() const
 {
     Window* under = client_window_at(m_cursor_x, m_cursor_y);

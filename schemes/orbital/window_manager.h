@@ -43,6 +43,11 @@ public:
     // The client presented `local` (window pixels).
     void damage_window(const Window& window, const Rect& local);
 
+    // `D`: the client asks to be dragged (a borderless window's own title bar): while the
+    // left button is held, mouse moves move it, or resize it when `resize` is set.
+    // False when no button is held.
+    bool begin_drag(Window& window, bool resize);
+
     void handle_input(const Event& event);
     bool quit_requested() const { return m_quit; }
 

@@ -8,8 +8,8 @@
 //                               drops a leading '/'; flags are letters, so the first
 //                               field still tells which it is)
 //   write A,0|1                 async reads off / on
-//         D[,KIND]              the client asks the server to drag it (KIND R, B or BR:
-//                               resize by that edge; anything else: move)
+//         D[,KIND]              while the left button is held, the server drags the window
+//                               (KIND R, B or BR: resizes it; anything else: moves it)
 //         F,FLAG,0|1            set or clear one flag letter
 //         M,C|G|R,0|1           cursor visible / grab / relative mouse
 //         P,X,Y                 move

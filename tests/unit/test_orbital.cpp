@@ -299,6 +299,21 @@ TEST_CASE("orbital: dragging the title bar moves the window")
     CHECK(d.server.window(w)->rect().x == 200);
 }
 
+TEST_CASE("orbital: a borderless window asks to be dragged with D while the button is held")
+{
+    Desktop d;
+    u64 w = d.open("l/100/100/80/60/borderless");
+    d.input(ORB_EVENT_MOUSE, 110, 105);
+    d.input(ORB_EVENT_BUTTON, BUTTON_LEFT); // in the client area: the client sees it...
+    CHECK(d.command(w, "D") == 0);        // ...and hands the drag to the server
+    d.input(ORB_EVENT_MOUSE, 210, 205);
+    d.input(ORB_EVENT_BUTTON, 0);
+    CHECK(d.server.window(w)->rect() == Rect { 200, 200, 80, 60 });
+    d.input(ORB_EVENT_MOUSE, 300, 300);
+    CHECK(d.server.window(w)->rect().x == 200);
+    CHECK(d.command(w, "D,X,Y") == redox::EINVAL);
+}
+
 TEST_CASE("orbital: a resizable window resizes by its corner handle; others do not")
 {
     Desktop d;
@@ -415,7 +430,7 @@ TEST_CASE("orbital: commands move, resize, retitle and re-flag; unknown or malfo
     CHECK(d.command(w, "F,h,1") == 0);
     CHECK_FALSE(d.server.window(w)->visible());
     CHECK(d.command(w, "M,C,0") == 0);
-    CHECK(d.command(w, "D") == 0);
+    CHECK(d.command(w, "D") == redox::EINVAL); // no button held
 
     CHECK(d.command(w, "Z,1") == redox::EINVAL);
     CHECK(d.command(w, "") == redox::EINVAL);
