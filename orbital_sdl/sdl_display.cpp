@@ -141,10 +141,14 @@ namespace {
             post_input(redox::ORB_EVENT_SCROLL, e.wheel.x, e.wheel.y);
             break;
         case SDL_QUIT:
-            // Closing the window shuts the system down: the display server hears QUIT,
-            // and the kernel stops even if no display server runs.
+            // Closing the window shuts the system down: the display server hears QUIT and
+            // shuts down through sys:kstop (which syncs the file system first); with no
+            // display server running, the kernel stops at once.
             post_input(redox::ORB_EVENT_QUIT, 0, 0);
-            sim::host_work_post([] { kernel::the_kernel().request_shutdown(0); });
+            sim::host_work_post([] {
+                if (!kernel::the_kernel().input().has_readers())
+                    kernel::the_kernel().request_shutdown(0);
+            });
             break;
         default:
             break;

@@ -28,6 +28,7 @@ public:
 
     void deliver(const redox::OrbitalEvent& event);
     u64 dropped() const { return m_dropped; }
+    bool has_readers() const { return !m_open_handles.is_empty(); }
 
 private:
     struct Open {

@@ -1,5 +1,7 @@
 #include "sys_scheme.h"
 
+#include "../syscalls/common.h"
+
 #include "../abi/redox/flags.h"
 #include "../abi/redox/syscall_numbers.h"
 #include "../context.h"
@@ -132,6 +134,12 @@ ErrorOr<usize> SysScheme::write_file(StringView path, const void* buffer, usize 
         return errno_error(redox::EINVAL);
     }
     KLOG_INFO("sys", "kstop: %.*s", static_cast<int>(text.length()), text.chars());
+    // Like `sync` before a reboot: the file system daemon commits what it holds in memory
+    // (it commits periodically otherwise), then the system stops.
+    if (auto root = syscalls::open_path("/", redox::O_RDONLY | redox::O_DIRECTORY); !root.is_error()) {
+        if (auto synced = root.value()->scheme->fsync(root.value()->handle); synced.is_error())
+            KLOG_WARN("sys", "kstop: the file system did not sync (error %d)", synced.error().code);
+    }
     the_kernel().request_shutdown(static_cast<int>(status));
     return length;
 }

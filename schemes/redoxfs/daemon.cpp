@@ -7,12 +7,11 @@
 // through memfs's request decoding over redoxfs::Server. A disk that holds something else,
 // or a damaged file system, is reported on the console and the daemon exits with status 1.
 //
-// When changes become durable: a commit (two disk flushes) follows every batch of requests
-// that holds anything but reads and writes to open files (open, close, unlink, rename,
-// mkdir, chmod, truncate, ...: durable before the reply) and every fsync. Writes to an open
-// file alone do not commit: they become durable at the file's fsync or close (or with the
-// next commit for any reason). A close is one-way; it is queued to this daemon before the
-// closing process is reaped, so a clean shutdown after a program exits keeps its files.
+// When changes become durable (like ext4's journal commit, with a shorter interval): an
+// fsync commits everything before its reply; otherwise changes are committed at most
+// COMMIT_DELAY_MS after they were made (a commit is two disk flushes), and shutting down
+// through sys:kstop first fsyncs the file system. A crash loses at most the last second
+// of changes nobody fsynced, and the file system stays consistent either way.
 //
 // Usage: redoxfsd [DISK [SCHEME]]: DISK defaults to /scheme/disk/0, SCHEME (the name it
 // registers) to `file` (redox-bench serves a second RedoxFS under another name).
@@ -88,26 +87,7 @@ private:
     u64 m_position { ~0ull }; // the fd's offset in blocks, when known
 };
 
-// Requests whose changes may wait for the next commit: writes to an open file, and the
-// requests that change nothing. Every other request commits before its reply.
-bool may_defer_commit(u8 opcode)
-{
-    switch (opcode) {
-    case redox::OP_WRITE:
-    case redox::OP_READ:
-    case redox::OP_FSIZE:
-    case redox::OP_FPATH:
-    case redox::OP_FSTAT:
-    case redox::OP_FSTATVFS:
-    case redox::OP_GETDENTS:
-    case redox::OP_FEVENT:
-    case redox::OP_FCNTL:
-    case redox::OP_DUP:
-        return true;
-    default:
-        return false;
-    }
-}
+constexpr u64 COMMIT_DELAY_MS = 1000;
 
 redoxfs::Time realtime_now()
 {
@@ -136,42 +116,88 @@ int serve(redoxfs::Server& server, redoxfs::FileSystem& fs, int fd)
     memfs::BasicRequestHandler<redoxfs::Server> handler(server);
     auto* requests = new redox::SchemeRequest[BATCH];
     auto* completions = new redox::SchemeCompletion[BATCH];
-    int status = 0;
-    for (;;) {
-        long n = sys::read(fd, requests, BATCH * sizeof(redox::SchemeRequest));
-        if (n == -redox::EINTR || n == -redox::EAGAIN)
-            continue;
-        if (n < 0) {
-            io::report_error("redoxfsd", "read requests", n);
-            status = 1;
-            break;
-        }
-        if (n == 0)
-            break;
-        usize count = static_cast<usize>(n) / sizeof(redox::SchemeRequest);
-        server.set_time(realtime_now());
-        usize replies = 0;
-        bool commit = false;
-        for (usize i = 0; i < count; ++i) {
-            commit |= !may_defer_commit(requests[i].opcode);
-            if (handler.handle(requests[i], completions[replies]))
-                ++replies;
-        }
-        // Durable before anyone hears of it (writes to open files: at fsync or close).
-        auto committed = commit ? server.commit_if_changed() : ktl::ErrorOr<void>();
+    // One event queue: requests on the channel, and the commit timer.
+    long queue = sys::open("/scheme/event", redox::O_RDWR);
+    if (queue < 0) {
+        io::report_error("redoxfsd", "/scheme/event", queue);
+        return 1;
+    }
+    int events = static_cast<int>(queue);
+    redox::Event watch { static_cast<unsigned long>(fd), redox::EVENT_READ, 0 };
+    sys::write(events, &watch, sizeof watch);
+    // The channel is drained without blocking each time the queue says it is readable.
+    long fl = sys::fcntl(fd, redox::F_GETFL, 0);
+    if (fl >= 0)
+        sys::fcntl(fd, redox::F_SETFL, static_cast<unsigned long>(fl) | redox::O_NONBLOCK);
+    bool timer_armed = false;
+    auto commit = [&] {
+        auto committed = server.commit_if_changed();
         if (committed.is_error()) {
             StringView why = fs.last_error();
             io::print(2, "redoxfsd: commit failed: %.*s\n", static_cast<int>(why.length()), why.chars());
         }
-        if (replies) {
-            long r = io::write_all(fd, completions, replies * sizeof(redox::SchemeCompletion));
-            if (r < 0) {
-                io::report_error("redoxfsd", "write completions", r);
+    };
+    int status = 0;
+    for (;;) {
+        redox::Event ready {};
+        long e = sys::read(events, &ready, sizeof ready);
+        if (e == -redox::EINTR)
+            continue;
+        if (e < 0) {
+            io::report_error("redoxfsd", "wait", e);
+            status = 1;
+            break;
+        }
+        if (ready.id == redox::EVENT_TIMEOUT_ID) {
+            timer_armed = false;
+            commit();
+            continue;
+        }
+        bool stop = false;
+        for (;;) { // until the channel is empty
+            long n = sys::read(fd, requests, BATCH * sizeof(redox::SchemeRequest));
+            if (n == -redox::EINTR)
+                continue;
+            if (n == -redox::EAGAIN)
+                break;
+            if (n < 0) {
+                io::report_error("redoxfsd", "read requests", n);
                 status = 1;
+                stop = true;
                 break;
             }
+            if (n == 0) {
+                stop = true;
+                break;
+            }
+            usize count = static_cast<usize>(n) / sizeof(redox::SchemeRequest);
+            server.set_time(realtime_now());
+            usize replies = 0;
+            for (usize i = 0; i < count; ++i) {
+                if (handler.handle(requests[i], completions[replies]))
+                    ++replies;
+            }
+            // fsync committed before its reply; anything else changed is committed soon.
+            if (fs.has_changes() && !timer_armed) {
+                redox::Event timeout { redox::EVENT_TIMEOUT_ID, redox::EVENT_READ, COMMIT_DELAY_MS };
+                timer_armed = sys::write(events, &timeout, sizeof timeout) == sizeof timeout;
+                if (!timer_armed)
+                    commit();
+            }
+            if (replies) {
+                long r = io::write_all(fd, completions, replies * sizeof(redox::SchemeCompletion));
+                if (r < 0) {
+                    io::report_error("redoxfsd", "write completions", r);
+                    status = 1;
+                    stop = true;
+                    break;
+                }
+            }
         }
+        if (stop)
+            break;
     }
+    sys::close(events);
     delete[] requests;
     delete[] completions;
     return status;

@@ -4,6 +4,7 @@ stops the boot with a message instead of hanging."""
 import os
 import subprocess
 import tempfile
+import time
 import unittest
 
 from simrun import BINARY, ROOT, run
@@ -54,6 +55,21 @@ class Persistence(unittest.TestCase):
         self.assertIn("cat", result.stdout.split())
         self.assertIn("drwxrwxrwt", result.stdout)
         self.fsck()
+
+    def test_changes_are_committed_within_a_second_without_fsync(self):
+        # Nobody fsyncs: redoxfsd commits by itself; a kill 2.5 s later loses nothing.
+        sim = subprocess.Popen([BINARY, "--no-mount", "--headless", "--image", self.image, "--run",
+                                "echo committed > /home/user/soon && echo ready && sleep 60"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(sim.stdout.readline(), "ready\n")
+            time.sleep(2.5)
+        finally:
+            sim.kill()
+            sim.wait(timeout=30)
+        self.fsck()
+        after = self.boot("cat /home/user/soon")
+        self.assertEqual((after.returncode, after.stdout), (0, "committed\n"), after.stderr)
 
     def test_a_garbage_image_fails_cleanly(self):
         with open(self.image, "wb") as f:
