@@ -107,6 +107,7 @@ public:
     FsStat statvfs() const;
     ErrorOr<void> commit();
     bool has_changes() const { return m_changed; }
+
     // Open files. A held file whose last name is removed (unlink, or rename over it) stays
     // readable and writable with link count 0, listed in the header's orphan list, until
     // its last hold is released; then it is freed. With ORPHAN_MAX files listed already,
