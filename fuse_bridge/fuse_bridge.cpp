@@ -335,9 +335,9 @@ namespace {
             post(r);
     }
 
-    void op_readdir(fuse_req_t req, fuse_ino_t inode, size_t size, off_t offset, fuse_file_info* fi)
+    void post_readdir(fuse_req_t req, Op op, fuse_ino_t inode, size_t size, off_t offset, fuse_file_info* fi)
     {
-        Request* r = make_request(req, Op::Readdir);
+        Request* r = make_request(req, op);
         with_fi(r, fi);
         r->inode = inode;
         r->size = size;
@@ -345,6 +345,16 @@ namespace {
         if (auto path = shared_of(req).inodes.path_of(inode))
             r->path = *path;
         post(r);
+    }
+
+    void op_readdir(fuse_req_t req, fuse_ino_t inode, size_t size, off_t offset, fuse_file_info* fi)
+    {
+        post_readdir(req, Op::Readdir, inode, size, offset, fi);
+    }
+
+    void op_readdirplus(fuse_req_t req, fuse_ino_t inode, size_t size, off_t offset, fuse_file_info* fi)
+    {
+        post_readdir(req, Op::Readdirplus, inode, size, offset, fi);
     }
 
     void op_releasedir(fuse_req_t req, fuse_ino_t inode, fuse_file_info* fi)
@@ -428,6 +438,7 @@ namespace {
         ops.fsync = op_fsync;
         ops.opendir = op_opendir;
         ops.readdir = op_readdir;
+        ops.readdirplus = op_readdirplus;
         ops.releasedir = op_releasedir;
         ops.fsyncdir = op_fsyncdir;
         ops.statfs = op_statfs;

@@ -227,7 +227,9 @@ namespace {
         if (r < 0)
             return r;
         bool synthetic = is_synthetic(path);
-        entry.ino = shared.inodes.lookup(path, synthetic ? 0 : static_cast<std::uint64_t>(entry.attr.st_ino));
+        // Files are found by their id too (hard links: one inode); directories only by path.
+        bool by_id = !synthetic && !S_ISDIR(entry.attr.st_mode);
+        entry.ino = shared.inodes.lookup(path, by_id ? static_cast<std::uint64_t>(entry.attr.st_ino) : 0);
         if (!entry.attr.st_ino)
             entry.attr.st_ino = entry.ino;
         // `file`: cached, and invalidated when the Redox side changes it (on_file_change).
@@ -538,7 +540,10 @@ namespace {
         }
     }
 
-    void do_readdir(Request& r)
+    // readdir, and readdirplus (each name with its attributes, counted as a lookup, so `ls -l`
+    // and find need no lookup per name). Names of synthetic schemes, "." and "..", and names
+    // the caller can not look up go without attributes (ino 0: Linux looks them up itself).
+    void do_readdir(Shared& shared, Request& r, bool plus)
     {
         Handle* h = handle_of(r);
         if (r.offset == 0 && h->position != 0) { // rewinddir: a fresh listing
@@ -546,15 +551,32 @@ namespace {
                 return (void)fuse_reply_err(r.req, error_of(e));
         }
         h->position = 1;
+        bool attributes = plus && !r.path.empty() && !is_synthetic(r.path);
         std::vector<char> buffer(r.size);
         std::size_t used = 0;
         for (std::size_t i = static_cast<std::size_t>(r.offset); i < h->entries.size(); ++i) {
             const Handle::Entry& entry = h->entries[i];
-            struct stat st {};
-            st.st_ino = entry.inode;
-            st.st_mode = static_cast<mode_t>(entry.kind) << 12;
-            std::size_t n = fuse_add_direntry(
-                r.req, buffer.data() + used, buffer.size() - used, entry.name.c_str(), &st, static_cast<off_t>(i + 1));
+            auto next = static_cast<off_t>(i + 1);
+            std::size_t n;
+            if (!plus) {
+                struct stat st {};
+                st.st_ino = entry.inode;
+                st.st_mode = static_cast<mode_t>(entry.kind) << 12;
+                n = fuse_add_direntry(
+                    r.req, buffer.data() + used, buffer.size() - used, entry.name.c_str(), &st, next);
+            } else {
+                fuse_entry_param e {};
+                if (!attributes || entry.name == "." || entry.name == ".."
+                    || fill_entry(shared, InodeTable::join(r.path, entry.name), -1, e) < 0) {
+                    e = {};
+                    e.attr.st_ino = entry.inode;
+                    e.attr.st_mode = static_cast<mode_t>(entry.kind) << 12;
+                }
+                n = fuse_add_direntry_plus(
+                    r.req, buffer.data() + used, buffer.size() - used, entry.name.c_str(), &e, next);
+                if (n > buffer.size() - used && e.ino)
+                    shared.inodes.forget(e.ino, 1); // not sent: not looked up
+            }
             if (n > buffer.size() - used)
                 break;
             used += n;
@@ -759,7 +781,9 @@ namespace {
         case Op::Readlink:
             return do_readlink(r);
         case Op::Readdir:
-            return do_readdir(r);
+            return do_readdir(shared, r, false);
+        case Op::Readdirplus:
+            return do_readdir(shared, r, true);
         case Op::Statfs:
             return do_statfs(r);
         case Op::Access:

@@ -39,6 +39,7 @@ enum class Op {
     Readlink,
     Opendir,
     Readdir,
+    Readdirplus,
     Releasedir,
     Fsyncdir,
     Statfs,

@@ -661,6 +661,20 @@ class Posix(unittest.TestCase):
         self.assertEqual(as_user(USER, lambda: len(os.listdir(self.dir)) - 602), 0)
         os.mkdir(self.p("private"), 0o700)
         self.assertEqual(as_user(USER, lambda: os.listdir(self.p("private"))), errno.EACCES)
+        # ls -l (readdirplus): names with their attributes.
+        for i, size in enumerate((0, 1, 4096, 70000)):
+            touch(self.p("private", f"s{i}"), bytes(size))
+            os.chmod(self.p("private", f"s{i}"), 0o600 + i)
+        lines = subprocess.run(["ls", "-ln", self.p("private")], capture_output=True, text=True).stdout.splitlines()
+        fields = sorted((line.split()[-1], line.split()[0], line.split()[4]) for line in lines[1:])
+        self.assertEqual(fields, [("s0", "-rw-------", "0"), ("s1", "-rw------x", "1"),
+                                  ("s2", "-rw-----w-", "4096"), ("s3", "-rw-----wx", "70000")])
+        # Readable but not searchable: the names, without attributes.
+        os.chmod(self.p("private"), 0o744)
+        result = subprocess.run(["setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", "ls",
+                                 self.p("private")], capture_output=True, text=True)
+        self.assertEqual(result.stdout.split(), ["s0", "s1", "s2", "s3"])
+        self.assertEqual(as_user(USER, lambda: os.stat(self.p("private", "s0"))), errno.EACCES)
         # Entries removed during a listing do not break it.
         with os.scandir(self.dir) as it:
             first = next(it)
