@@ -60,9 +60,9 @@ void WindowManager::remove(Window& window)
     }
     if (m_focused == &window) {
         m_focused = nullptr;
-        // The next window down in the normal or front tier takes the focus.
+        // The next normal window down takes the focus (as when windows open).
         for (usize i = m_stack.size(); i-- > 0;) {
-            if (m_stack[i]->visible() && m_stack[i]->tier() != 0) {
+            if (m_stack[i]->visible() && m_stack[i]->tier() == 1) {
                 focus(m_stack[i]);
                 break;
             }

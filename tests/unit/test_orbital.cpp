@@ -247,7 +247,13 @@ TEST_CASE("orbital: z-order, focus by click, and the back and front tiers")
     // A click on the back window does not lift it over the others.
     d.click(630, 470);
     CHECK(stack[0] == d.server.window(back));
-    (void)front;
+    // Closing the focused window hands the focus to the next normal window, not a panel.
+    d.server.manager().focus(d.server.window(normal)); // `front` covers it: no click reaches it
+    REQUIRE(d.server.manager().focused() == d.server.window(normal));
+    d.server.close(normal);
+    CHECK(d.server.manager().focused() != d.server.window(front));
+    CHECK(d.server.manager().focused() != nullptr);
+    CHECK(d.server.manager().focused()->tier() == 1);
 }
 
 TEST_CASE("orbital: keys and text go to the focused window, mouse to the window under it")
