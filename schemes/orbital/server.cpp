@@ -220,6 +220,8 @@ ErrorOr<usize> Server::run_command(Window& window, const Command& command)
         return 0;
     }
     case 'T':
+        if (!args.is_empty() && args[0].length() > Window::MAX_TITLE)
+            return error(redox::EINVAL);
         m_manager.set_title(window, args.is_empty() ? StringView() : args[0]);
         return 0;
     case 'Y': {

@@ -61,6 +61,7 @@ public:
     static constexpr i32 BORDER = 1;
     static constexpr i32 RESIZE_HANDLE = 14; // the bottom-right square of the client area
     static constexpr i32 MIN_SIDE = 32;      // the smallest a user resize goes
+    static constexpr usize MAX_TITLE = 1024; // bytes; a longer T command is EINVAL
 
     static bool valid_size(i64 w, i64 h) { return w > 0 && h > 0 && w <= MAX_SIDE && h <= MAX_SIDE; }
     static bool valid_position(i64 x, i64 y)

@@ -452,6 +452,7 @@ TEST_CASE("orbital: commands move, resize, retitle and re-flag; unknown or malfo
     CHECK(d.command(w, "M,X,1") == redox::EINVAL);
     CHECK(d.command(w, "Y,1,2,3") == redox::EINVAL);
     CHECK(d.command(w, "Y,1,2,-3,4") == redox::EINVAL);
+    CHECK(d.command(w, "T," + std::string(Window::MAX_TITLE + 1, 'x')) == redox::EINVAL);
     CHECK(d.fpath(w) == "hr/50/60/120/90/new, title/with slash");
 }
 
