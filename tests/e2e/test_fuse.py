@@ -432,17 +432,17 @@ class LinuxTools(MountedSim):
         job = [
             "fio", "--name=verify", f"--directory={directory}", "--size=24M", "--bs=64k", "--bsrange=4k-256k",
             "--rw=randrw", "--numjobs=3", "--ioengine=psync", "--verify=crc32c", "--verify_fatal=1",
-            "--do_verify=1", "--group_reporting", "--output-format=terse",
+            "--do_verify=1", "--group_reporting", "--output-format=terse", "--verify_state_save=0",
         ]
-        result = subprocess.run(job, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(job, capture_output=True, text=True, timeout=120, cwd=self.tmp)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         fields = result.stdout.strip().splitlines()[-1].split(";")
         self.assertEqual(fields[4], "0", result.stdout)  # terse field 5: the job's error
         # And a sequential write + verify pass with a different block size.
         result = subprocess.run(
             ["fio", "--name=seq", f"--directory={directory}", "--size=32M", "--bs=1M", "--rw=write",
-             "--verify=md5", "--do_verify=1", "--verify_fatal=1", "--output-format=terse"],
-            capture_output=True, text=True, timeout=120)
+             "--verify=md5", "--do_verify=1", "--verify_fatal=1", "--output-format=terse", "--verify_state_save=0"],
+            capture_output=True, text=True, timeout=120, cwd=self.tmp)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
 
