@@ -72,8 +72,8 @@ void Launcher::draw()
     i64 minutes = now.tv_sec / 60;
     m_minute = minutes;
     char text[16];
-    usize n = ktl::format_buffer(text, sizeof text, "%02ld:%02ld UTC", static_cast<long>(minutes / 60 % 24),
-        static_cast<long>(minutes % 60));
+    usize n = ktl::format_buffer(
+        text, sizeof text, "%02ld:%02ld UTC", static_cast<long>(minutes / 60 % 24), static_cast<long>(minutes % 60));
     canvas.text(canvas.width() - 8 - orbclient::FONT_WIDTH * static_cast<i32>(n),
         (BAR_HEIGHT - orbclient::FONT_HEIGHT) / 2, ktl::StringView(text, n), TEXT_COLOR);
     m_window.sync();
@@ -145,8 +145,7 @@ int Launcher::run(char** envp)
             }
         }
         int status;
-        while (sys::waitpid(-1, &status, redox::WNOHANG) > 0) {
-        }
+        while (sys::waitpid(-1, &status, redox::WNOHANG) > 0) {}
         redox::TimeSpec now {};
         sys::clock_gettime(redox::CLOCK_REALTIME, now);
         if (redraw || now.tv_sec / 60 != m_minute)

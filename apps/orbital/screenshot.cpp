@@ -37,7 +37,8 @@ static int screenshot_main(int argc, char** argv, char** envp)
     if (second < 0
         || !ktl::parse_i64(text.substring(static_cast<usize>(first) + 1, static_cast<usize>(second - first - 1)), w)
         || !ktl::parse_i64(text.substring(static_cast<usize>(second) + 1), h) || w <= 0 || h <= 0) {
-        io::print(2, "screenshot: unexpected screen description '%.*s'\n", static_cast<int>(text.length()), text.chars());
+        io::print(
+            2, "screenshot: unexpected screen description '%.*s'\n", static_cast<int>(text.length()), text.chars());
         return 1;
     }
     ktl::Vector<u32> pixels;

@@ -21,10 +21,8 @@ using orbclient::Event;
 constexpr i32 CELL_W = orbclient::FONT_WIDTH;
 constexpr i32 CELL_H = orbclient::FONT_HEIGHT;
 
-constexpr u32 PALETTE[16] = {
-    0xFF1C1C1C, 0xFFCD3131, 0xFF0DBC79, 0xFFE5E510, 0xFF2472C8, 0xFFBC3FBC, 0xFF11A8CD, 0xFFD0D0D0,
-    0xFF767676, 0xFFF14C4C, 0xFF23D18B, 0xFFF5F543, 0xFF3B8EEA, 0xFFD670D6, 0xFF29B8DB, 0xFFFFFFFF,
-};
+constexpr u32 PALETTE[16] = { 0xFF1C1C1C, 0xFFCD3131, 0xFF0DBC79, 0xFFE5E510, 0xFF2472C8, 0xFFBC3FBC, 0xFF11A8CD,
+    0xFFD0D0D0, 0xFF767676, 0xFFF14C4C, 0xFF23D18B, 0xFFF5F543, 0xFF3B8EEA, 0xFFD670D6, 0xFF29B8DB, 0xFFFFFFFF };
 
 struct ShellSpawn {
     const char* slave_path;
@@ -145,18 +143,41 @@ void Terminal::handle(const Event& event)
             return;
         }
         switch (scancode) {
-        case keys::ENTER: send("\r"); break;
-        case keys::BACKSPACE: send("\x7f"); break;
-        case keys::TAB: send("\t"); break;
-        case keys::ESCAPE: send("\x1b"); break;
-        case keys::UP: send("\x1b[A"); break;
-        case keys::DOWN: send("\x1b[B"); break;
-        case keys::RIGHT: send("\x1b[C"); break;
-        case keys::LEFT: send("\x1b[D"); break;
-        case keys::HOME: send("\x1b[H"); break;
-        case keys::END: send("\x1b[F"); break;
-        case keys::DELETE: send("\x1b[3~"); break;
-        default: break; // printable keys arrive as TEXT_INPUT
+        case keys::ENTER:
+            send("\r");
+            break;
+        case keys::BACKSPACE:
+            send("\x7f");
+            break;
+        case keys::TAB:
+            send("\t");
+            break;
+        case keys::ESCAPE:
+            send("\x1b");
+            break;
+        case keys::UP:
+            send("\x1b[A");
+            break;
+        case keys::DOWN:
+            send("\x1b[B");
+            break;
+        case keys::RIGHT:
+            send("\x1b[C");
+            break;
+        case keys::LEFT:
+            send("\x1b[D");
+            break;
+        case keys::HOME:
+            send("\x1b[H");
+            break;
+        case keys::END:
+            send("\x1b[F");
+            break;
+        case keys::DELETE:
+            send("\x1b[3~");
+            break;
+        default:
+            break; // printable keys arrive as TEXT_INPUT
         }
         break;
     }

@@ -27,7 +27,11 @@ public:
 
     Canvas() = default;
     Canvas(u32* pixels, i32 width, i32 height, i32 stride)
-        : m_pixels(pixels), m_width(width), m_height(height), m_stride(stride), m_clip { 0, 0, width, height }
+        : m_pixels(pixels),
+          m_width(width),
+          m_height(height),
+          m_stride(stride),
+          m_clip { 0, 0, width, height }
     {
     }
     Canvas(u32* pixels, i32 width, i32 height) : Canvas(pixels, width, height, width) {}

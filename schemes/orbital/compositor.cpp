@@ -4,36 +4,36 @@ namespace orbital {
 
 namespace {
 
-constexpr u32 TITLE_FOCUSED = rgb(0x3b, 0x5b, 0x8c);
-constexpr u32 TITLE_UNFOCUSED = rgb(0x4a, 0x4f, 0x57);
-constexpr u32 TITLE_TEXT = rgb(0xf0, 0xf0, 0xf0);
-constexpr u32 TITLE_TEXT_UNFOCUSED = rgb(0xb8, 0xb8, 0xb8);
-constexpr u32 BORDER_COLOR = rgb(0x20, 0x22, 0x26);
-constexpr u32 CLOSE_HOVER = rgb(0xc0, 0x39, 0x2b);
-constexpr u32 HANDLE_COLOR = argb(0xa0, 0xd0, 0xd0, 0xd0);
+    constexpr u32 TITLE_FOCUSED = rgb(0x3b, 0x5b, 0x8c);
+    constexpr u32 TITLE_UNFOCUSED = rgb(0x4a, 0x4f, 0x57);
+    constexpr u32 TITLE_TEXT = rgb(0xf0, 0xf0, 0xf0);
+    constexpr u32 TITLE_TEXT_UNFOCUSED = rgb(0xb8, 0xb8, 0xb8);
+    constexpr u32 BORDER_COLOR = rgb(0x20, 0x22, 0x26);
+    constexpr u32 CLOSE_HOVER = rgb(0xc0, 0x39, 0x2b);
+    constexpr u32 HANDLE_COLOR = argb(0xa0, 0xd0, 0xd0, 0xd0);
 
-// The arrow: '#' outline, '.' fill.
-constexpr const char* CURSOR_SHAPE[WindowManager::CURSOR_HEIGHT] = {
-    "#           ",
-    "##          ",
-    "#.#         ",
-    "#..#        ",
-    "#...#       ",
-    "#....#      ",
-    "#.....#     ",
-    "#......#    ",
-    "#.......#   ",
-    "#........#  ",
-    "#.........# ",
-    "#......#####",
-    "#...#..#    ",
-    "#..# #..#   ",
-    "#.#  #..#   ",
-    "##    #..#  ",
-    "#     #..#  ",
-    "       #..# ",
-    "        ##  ",
-};
+    // The arrow: '#' outline, '.' fill.
+    constexpr const char* CURSOR_SHAPE[WindowManager::CURSOR_HEIGHT] = {
+        "#           ",
+        "##          ",
+        "#.#         ",
+        "#..#        ",
+        "#...#       ",
+        "#....#      ",
+        "#.....#     ",
+        "#......#    ",
+        "#.......#   ",
+        "#........#  ",
+        "#.........# ",
+        "#......#####",
+        "#...#..#    ",
+        "#..# #..#   ",
+        "#.#  #..#   ",
+        "##    #..#  ",
+        "#     #..#  ",
+        "       #..# ",
+        "        ##  ",
+    };
 
 } // namespace
 
@@ -124,10 +124,10 @@ void Compositor::draw_decorations(const Window& window, bool focused)
             m_screen.fill_rect({ close.x + 3, close.y + 3, close.w - 6, close.h - 6 }, CLOSE_HOVER);
         i32 inset = 7;
         for (i32 t = 0; t < 2; ++t) {
-            m_screen.line(close.x + inset + t, close.y + inset, close.right() - 1 - inset + t, close.bottom() - 1 - inset,
-                TITLE_TEXT);
-            m_screen.line(close.x + inset + t, close.bottom() - 1 - inset, close.right() - 1 - inset + t, close.y + inset,
-                TITLE_TEXT);
+            m_screen.line(close.x + inset + t, close.y + inset, close.right() - 1 - inset + t,
+                close.bottom() - 1 - inset, TITLE_TEXT);
+            m_screen.line(close.x + inset + t, close.bottom() - 1 - inset, close.right() - 1 - inset + t,
+                close.y + inset, TITLE_TEXT);
         }
     }
 }

@@ -19,7 +19,10 @@ public:
     static constexpr i32 TILE_HEIGHT = 64;
 
     // The framebuffer to draw into (0x00RRGGBB or 0xAARRGGBB; alpha is written as 0xFF).
-    void set_target(u32* pixels, i32 width, i32 height, i32 stride) { m_screen = Canvas(pixels, width, height, stride); }
+    void set_target(u32* pixels, i32 width, i32 height, i32 stride)
+    {
+        m_screen = Canvas(pixels, width, height, stride);
+    }
     const Canvas& target() const { return m_screen; }
 
     // Draws every rectangle in the window manager's damage, clears it, and appends the

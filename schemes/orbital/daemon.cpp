@@ -86,7 +86,11 @@ void shut_down_system()
 class Daemon {
 public:
     Daemon(Display& display, int input, int channel, int queue)
-        : m_display(display), m_input(input), m_channel(channel), m_queue(queue), m_handler(m_server)
+        : m_display(display),
+          m_input(input),
+          m_channel(channel),
+          m_queue(queue),
+          m_handler(m_server)
     {
         m_server.set_screen(display.pixels, display.width, display.height, display.width);
     }
@@ -182,7 +186,8 @@ int Daemon::run()
         m_handler.complete_ready(m_completions);
         present();
         if (!m_completions.is_empty()) {
-            long r = io::write_all(m_channel, m_completions.data(), m_completions.size() * sizeof(redox::SchemeCompletion));
+            long r = io::write_all(
+                m_channel, m_completions.data(), m_completions.size() * sizeof(redox::SchemeCompletion));
             m_completions.clear();
             if (r < 0) {
                 io::report_error("orbitald", "write completions", r);
@@ -191,8 +196,7 @@ int Daemon::run()
         }
         // Programs this daemon started are its children: reap the ones that ended.
         int status;
-        while (sys::waitpid(-1, &status, redox::WNOHANG) > 0) {
-        }
+        while (sys::waitpid(-1, &status, redox::WNOHANG) > 0) {}
         if (!keep_going) {
             shut_down_system();
             return 0;

@@ -4,8 +4,8 @@ namespace orbital {
 
 bool EventQueue::is_position_report(i64 code)
 {
-    return code == ORB_EVENT_MOUSE || code == ORB_EVENT_MOUSE_RELATIVE || code == ORB_EVENT_MOVE || code == ORB_EVENT_RESIZE
-        || code == ORB_EVENT_HOVER;
+    return code == ORB_EVENT_MOUSE || code == ORB_EVENT_MOUSE_RELATIVE || code == ORB_EVENT_MOVE
+        || code == ORB_EVENT_RESIZE || code == ORB_EVENT_HOVER;
 }
 
 void EventQueue::push(const Event& event)

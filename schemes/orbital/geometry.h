@@ -31,7 +31,8 @@ struct Rect {
     bool intersects(const Rect& other) const { return !intersected(other).is_empty(); }
     bool contains(const Rect& other) const
     {
-        return !other.is_empty() && other.x >= x && other.y >= y && other.right() <= right() && other.bottom() <= bottom();
+        return !other.is_empty() && other.x >= x && other.y >= y && other.right() <= right()
+            && other.bottom() <= bottom();
     }
     // The bounding box of both (an empty rectangle adds nothing).
     Rect united(const Rect& other) const

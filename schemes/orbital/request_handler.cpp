@@ -8,19 +8,19 @@ namespace orbital {
 
 namespace {
 
-u64 encode_error(int code) { return static_cast<u64>(-static_cast<i64>(code)); }
+    u64 encode_error(int code) { return static_cast<u64>(-static_cast<i64>(code)); }
 
-template<typename T>
-u64 encode(ErrorOr<T>&& result)
-{
-    if (result.is_error())
-        return encode_error(result.error().code);
-    return static_cast<u64>(result.value());
-}
+    template<typename T>
+    u64 encode(ErrorOr<T>&& result)
+    {
+        if (result.is_error())
+            return encode_error(result.error().code);
+        return static_cast<u64>(result.value());
+    }
 
-u64 encode(ErrorOr<void>&& result) { return result.is_error() ? encode_error(result.error().code) : 0; }
+    u64 encode(ErrorOr<void>&& result) { return result.is_error() ? encode_error(result.error().code) : 0; }
 
-void* pointer(u64 address) { return reinterpret_cast<void*>(address); }
+    void* pointer(u64 address) { return reinterpret_cast<void*>(address); }
 
 } // namespace
 

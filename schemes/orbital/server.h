@@ -66,7 +66,7 @@ private:
         u64 id;
         Kind kind;
         Window* window { nullptr };
-        ktl::String name;          // Display: the path it was opened with
+        ktl::String name; // Display: the path it was opened with
         ktl::Vector<u32> snapshot; // Screen: the pixels at open
         i32 width { 0 };
         i32 height { 0 };

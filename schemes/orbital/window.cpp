@@ -18,7 +18,10 @@ PixelBuffer::PixelBuffer(i32 w, i32 h, u32 fill)
 static u32 initial_fill(u32 flags) { return (flags & FLAG_TRANSPARENT) ? 0 : rgb(0, 0, 0); }
 
 Window::Window(u64 id, const WindowSpec& spec)
-    : m_id(id), m_flags(spec.flags), m_rect { spec.x, spec.y, spec.w, spec.h }, m_title(spec.title),
+    : m_id(id),
+      m_flags(spec.flags),
+      m_rect { spec.x, spec.y, spec.w, spec.h },
+      m_title(spec.title),
       m_buffer(new PixelBuffer(spec.w, spec.h, initial_fill(spec.flags)))
 {
 }

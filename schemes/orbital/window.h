@@ -12,15 +12,15 @@ namespace orbital {
 
 // Window flags: the letters of an open path, as bits.
 enum WindowFlag : u32 {
-    FLAG_ASYNC = 1 << 0,       // a: reads return 0 bytes instead of blocking
-    FLAG_BACK = 1 << 1,        // b: always below normal windows
-    FLAG_FRONT = 1 << 2,       // f: always above normal windows
-    FLAG_HIDDEN = 1 << 3,      // h: not drawn, gets no input
-    FLAG_BORDERLESS = 1 << 4,  // l: no title bar or border
-    FLAG_MAXIMIZED = 1 << 5,   // m: fills the screen below its title bar
-    FLAG_FULLSCREEN = 1 << 6,  // M: fills the screen, no decorations
-    FLAG_RESIZABLE = 1 << 7,   // r: the user may resize it by its corner handle
-    FLAG_SCALABLE = 1 << 8,    // s: accepted and reported; nothing scales yet
+    FLAG_ASYNC = 1 << 0, // a: reads return 0 bytes instead of blocking
+    FLAG_BACK = 1 << 1, // b: always below normal windows
+    FLAG_FRONT = 1 << 2, // f: always above normal windows
+    FLAG_HIDDEN = 1 << 3, // h: not drawn, gets no input
+    FLAG_BORDERLESS = 1 << 4, // l: no title bar or border
+    FLAG_MAXIMIZED = 1 << 5, // m: fills the screen below its title bar
+    FLAG_FULLSCREEN = 1 << 6, // M: fills the screen, no decorations
+    FLAG_RESIZABLE = 1 << 7, // r: the user may resize it by its corner handle
+    FLAG_SCALABLE = 1 << 8, // s: accepted and reported; nothing scales yet
     FLAG_TRANSPARENT = 1 << 9, // t: its pixels' alpha is blended over what is below
     FLAG_UNCLOSABLE = 1 << 10, // u: no close button
 };
@@ -55,12 +55,12 @@ private:
 
 class Window {
 public:
-    static constexpr i32 MAX_SIDE = 8192;     // per side; 0 and above this are EINVAL
+    static constexpr i32 MAX_SIDE = 8192; // per side; 0 and above this are EINVAL
     static constexpr i32 MAX_POSITION = 65535; // |x|, |y|
     static constexpr i32 TITLE_BAR_HEIGHT = 22;
     static constexpr i32 BORDER = 1;
     static constexpr i32 RESIZE_HANDLE = 14; // the bottom-right square of the client area
-    static constexpr i32 MIN_SIDE = 32;      // the smallest a user resize goes
+    static constexpr i32 MIN_SIDE = 32; // the smallest a user resize goes
     static constexpr usize MAX_TITLE = 1024; // bytes; a longer T command is EINVAL
 
     static bool valid_size(i64 w, i64 h) { return w > 0 && h > 0 && w <= MAX_SIDE && h <= MAX_SIDE; }
@@ -127,7 +127,7 @@ private:
     ktl::String m_title;
     PixelBuffer* m_buffer;
     PixelBuffer* m_client_buffer { nullptr }; // the one the client mapped last
-    PixelBuffer* m_retired { nullptr };       // that one, after a resize replaced it
+    PixelBuffer* m_retired { nullptr }; // that one, after a resize replaced it
     EventQueue m_events;
     Rect m_restore;
     bool m_cursor_hidden { false };

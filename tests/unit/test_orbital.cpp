@@ -311,7 +311,7 @@ TEST_CASE("orbital: a borderless window asks to be dragged with D while the butt
     u64 w = d.open("l/100/100/80/60/borderless");
     d.input(ORB_EVENT_MOUSE, 110, 105);
     d.input(ORB_EVENT_BUTTON, BUTTON_LEFT); // in the client area: the client sees it...
-    CHECK(d.command(w, "D") == 0);        // ...and hands the drag to the server
+    CHECK(d.command(w, "D") == 0); // ...and hands the drag to the server
     d.input(ORB_EVENT_MOUSE, 210, 205);
     d.input(ORB_EVENT_BUTTON, 0);
     CHECK(d.server.window(w)->rect() == Rect { 200, 200, 80, 60 });
@@ -532,9 +532,8 @@ TEST_CASE("orbital: reads of sync windows wait in the request handler until an e
     };
     std::string path = "/10/40/50/50/client";
     redox::SchemeCompletion c {};
-    REQUIRE(handler.handle(request(redox::OP_OPENAT, 1, redox::ROOT_HANDLE, reinterpret_cast<u64>(path.data()),
-                               path.size()),
-        c));
+    REQUIRE(handler.handle(
+        request(redox::OP_OPENAT, 1, redox::ROOT_HANDLE, reinterpret_cast<u64>(path.data()), path.size()), c));
     u64 w = c.result;
     CHECK(d.server.window(w) != nullptr);
     std::vector<redox::SchemeCompletion> out;

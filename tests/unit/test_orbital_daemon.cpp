@@ -99,8 +99,7 @@ TEST_CASE("orbital: orbitald serves windows, presents them, delivers input, clea
 
         // Input reaches the focused window and wakes an event queue watching it.
         orbital::Event events[8] {};
-        while (sys::read(window, events, sizeof events) > 0) {
-        }
+        while (sys::read(window, events, sizeof events) > 0) {}
         long queue = sys::open("/scheme/event", redox::O_RDWR);
         redox::Event watch { static_cast<unsigned long>(window), redox::EVENT_READ, 7 };
         CHECK(sys::write(static_cast<int>(queue), &watch, sizeof watch) == sizeof watch);

@@ -55,7 +55,9 @@ TEST_CASE("orbital terminal: colors, the size question, and the cursor save/rest
     CHECK(s.at(1, 0).bg == 0);
     CHECK(s.at(2, 0).fg == 10); // bold green is bright green
     // The shell's line editor asks for the width like this.
-    s.feed("\x1b" "7\x1b[999C\x1b[6n\x1b" "8");
+    s.feed("\x1b"
+           "7\x1b[999C\x1b[6n\x1b"
+           "8");
     CHECK(std::string(s.take_reply().c_str()) == "\x1b[1;20R");
     CHECK(s.cursor_x() == 3);
     CHECK(s.take_reply().is_empty());

@@ -120,8 +120,8 @@ long Window::damage(const Rect* rects, usize count)
     ktl::String text("Y");
     for (usize i = 0; i < count; ++i) {
         char numbers[64];
-        usize n = ktl::format_buffer(numbers, sizeof numbers, ",%d,%d,%d,%d", rects[i].x, rects[i].y, rects[i].w,
-            rects[i].h);
+        usize n = ktl::format_buffer(
+            numbers, sizeof numbers, ",%d,%d,%d,%d", rects[i].x, rects[i].y, rects[i].w, rects[i].h);
         text.append(StringView(numbers, n));
     }
     return command(text);
