@@ -148,11 +148,11 @@ TEST_CASE("pty: a real shell runs on the slave; Ctrl-C interrupts its foreground
             seen = read_until(master, "hello world\r\n");
             CHECK(seen.find("hello world\r\n") != std::string::npos);
             read_until(master, "\x1b[6n");
-            CHECK(type(master, "\x1b[1;80Rsleep 100\r"));
+            CHECK(type(master, "\x1b[1;80Rcat\r"));
             read_until(master, "\r\n");
-            redox::TimeSpec nap { 0, 20'000'000, 0 }; // let the shell start the sleep
+            redox::TimeSpec nap { 0, 20'000'000, 0 }; // let the shell start cat
             sys::nanosleep(nap, nullptr);
-            CHECK(type(master, "\x03")); // Ctrl-C: SIGINT to the sleep, the shell's foreground job
+            CHECK(type(master, "\x03")); // Ctrl-C: SIGINT to cat, the shell's foreground job
             read_until(master, "\x1b[6n");
             CHECK(type(master, "\x1b[1;80Recho after $?\r"));
             seen = read_until(master, "after 130");
