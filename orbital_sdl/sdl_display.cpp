@@ -6,6 +6,7 @@
 
 #include <SDL2/SDL.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <future>
@@ -26,7 +27,9 @@ namespace {
     struct Screen {
         Options options;
         std::vector<std::uint32_t> framebuffer; // the core's: written only on its thread
+        std::vector<std::uint32_t> retired;     // the one before a resize (still mapped)
         std::mutex mutex;
+        std::uint32_t width = 0, height = 0; // guarded by mutex (written on the core's thread)
         std::vector<std::uint32_t> staging; // guarded by mutex: what the SDL thread shows
         SDL_Rect dirty {};                  // guarded by mutex: union of presented rects
         bool has_dirty = false;             // guarded by mutex
@@ -49,9 +52,9 @@ namespace {
     void present(const redox::DisplayRect* rects, std::size_t count)
     {
         Screen& s = *s_screen;
-        std::uint32_t width = s.options.width;
         {
             std::lock_guard lock(s.mutex);
+            std::uint32_t width = s.width;
             for (std::size_t i = 0; i < count; ++i) {
                 const redox::DisplayRect& r = rects[i];
                 for (std::int32_t y = r.y; y < r.y + r.h; ++y) {
@@ -71,6 +74,31 @@ namespace {
             wake.type = s.wake_event;
             SDL_PushEvent(&wake);
         }
+    }
+
+    // On the core's thread: the host window changed size, so the screen does. The display
+    // server hears SCREEN and maps the new framebuffer; the old one stays valid until the
+    // next resize, so nothing it still draws into disappears under it.
+    void resize_screen(std::uint32_t width, std::uint32_t height)
+    {
+        Screen& s = *s_screen;
+        if (width == s.width && height == s.height)
+            return;
+        s.retired.swap(s.framebuffer);
+        s.framebuffer.assign(static_cast<std::size_t>(width) * height, 0);
+        {
+            std::lock_guard lock(s.mutex);
+            s.width = width;
+            s.height = height;
+            s.staging.assign(s.framebuffer.size(), 0);
+            s.dirty = { 0, 0, static_cast<int>(width), static_cast<int>(height) };
+            s.has_dirty = true;
+        }
+        auto& hal = sim::hal_settings();
+        hal.screen_width = width;
+        hal.screen_height = height;
+        hal.screen_pixels = s.framebuffer.data();
+        kernel::deliver_input({ redox::ORB_EVENT_SCREEN, width, height });
     }
 
     // The character a key types without modifiers (KEY events' `a`), or 0.
@@ -180,8 +208,8 @@ namespace {
             started.set_value(false);
             return;
         }
-        // The host window may be resized: the screen keeps its size and is scaled, and SDL
-        // maps mouse positions back to screen pixels.
+        // Resizing the host window resizes the screen (SCREEN to the display server); until
+        // the new frame arrives SDL scales the old one and maps mouse positions back.
         SDL_RenderSetLogicalSize(renderer, static_cast<int>(w), static_cast<int>(h));
         SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_NONE);
         SDL_ShowCursor(SDL_DISABLE); // Orbital draws its own
@@ -194,16 +222,31 @@ namespace {
             if (!SDL_WaitEvent(&e)) // blocks: an idle desktop costs no CPU here
                 continue;
             do {
-                if (e.type == s.wake_event)
+                if (e.type == s.wake_event) {
                     s.wake_pending.store(false);
-                else if (e.type == SDL_WINDOWEVENT)
+                } else if (e.type == SDL_WINDOWEVENT) {
                     redraw = true;
-                else
+                    if (e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                        auto width = static_cast<std::uint32_t>(std::max(e.window.data1, 320));
+                        auto height = static_cast<std::uint32_t>(std::max(e.window.data2, 200));
+                        sim::host_work_post([width, height] { resize_screen(width, height); });
+                    }
+                } else {
                     handle(s, e);
+                }
             } while (SDL_PollEvent(&e));
             {
                 std::lock_guard lock(s.mutex);
-                if (s.has_dirty) {
+                if (s.width != w || s.height != h) { // the screen was resized: a texture to match
+                    w = s.width;
+                    h = s.height;
+                    SDL_DestroyTexture(texture);
+                    texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
+                        static_cast<int>(w), static_cast<int>(h));
+                    SDL_SetTextureBlendMode(texture, SDL_BLENDMODE_NONE);
+                    SDL_RenderSetLogicalSize(renderer, static_cast<int>(w), static_cast<int>(h));
+                }
+                if (s.has_dirty && texture) {
                     const std::uint32_t* first = s.staging.data() + static_cast<std::size_t>(s.dirty.y) * w + s.dirty.x;
                     SDL_UpdateTexture(texture, &s.dirty, first, static_cast<int>(w * 4));
                     s.has_dirty = false;
@@ -234,6 +277,8 @@ bool start(const Options& options)
     std::size_t pixels = static_cast<std::size_t>(options.width) * options.height;
     s->framebuffer.assign(pixels, 0);
     s->staging.assign(pixels, 0);
+    s->width = options.width;
+    s->height = options.height;
     s_screen = s;
     std::promise<bool> started;
     auto result = started.get_future();

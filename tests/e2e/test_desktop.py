@@ -117,9 +117,9 @@ class Desktop(unittest.TestCase):
         return subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, check=check,
                               timeout=timeout)
 
-    def screen(self):
+    def screen(self, size=SCREEN):
         shot = xscreen.capture(self.display, self.window)
-        self.assertEqual((shot.width, shot.height), SCREEN)
+        self.assertEqual((shot.width, shot.height), size)
         return shot
 
     def wait_for_text(self, text, count=1, timeout=20):
@@ -205,6 +205,20 @@ class Desktop(unittest.TestCase):
         while x1 < shot.width and max(abs(a - b) for a, b in zip(shot.pixel(x1, y0 + 1), TITLE_FOCUSED)) < 24:
             x1 += 1
         return x0, y0, x1 - x0
+
+    def test_resizing_the_host_window_resizes_the_desktop(self):
+        self.xdotool("windowsize", str(self.window), "800", "500")
+        deadline = time.time() + 15
+        while True:
+            shot = xscreen.capture(self.display, self.window)
+            buttons = [p for p in find_text(shot, "Terminal") if p[1] > 500 - 40] if shot.width == 800 else []
+            if shot.height == 500 and buttons:
+                break  # the taskbar was laid out again at the new bottom edge
+            if time.time() > deadline:
+                shot.write_png(os.path.join(tempfile.gettempdir(), "desktop-resize.png"))
+                self.fail(f"screen {shot.width}x{shot.height}, taskbar buttons {buttons}")
+            time.sleep(0.3)
+        self.assertTrue(find_text(shot, "root@redox:/#"))  # the terminal is still there
 
     def test_closing_the_host_window_shuts_the_system_down(self):
         send_wm_delete(self.display, self.window)
