@@ -192,10 +192,13 @@ ErrorOr<usize> Server::run_command(Window& window, const Command& command)
         if (args.size() != 2 || args[0].length() != 1 || !StringView("CGR").contains(args[0][0]))
             return error(redox::EINVAL);
         bool on = TRY(parse_switch(args[1]));
-        // FIXME: mouse grab (G) and relative mouse (R) are accepted but not implemented.
         if (args[0][0] == 'C') {
             window.set_cursor_hidden(!on);
             m_manager.damage().add(m_manager.cursor_rect());
+        } else if (args[0][0] == 'G') {
+            window.set_mouse_grabbed(on);
+        } else {
+            window.set_mouse_relative(on);
         }
         return 0;
     }

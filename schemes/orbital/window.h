@@ -119,6 +119,12 @@ public:
     // `M,C,0` hides the cursor over this window.
     bool cursor_hidden() const { return m_cursor_hidden; }
     void set_cursor_hidden(bool hidden) { m_cursor_hidden = hidden; }
+    // M,G: while focused, the pointer stays inside the window and every mouse event is its.
+    bool mouse_grabbed() const { return m_mouse_grabbed; }
+    void set_mouse_grabbed(bool grabbed) { m_mouse_grabbed = grabbed; }
+    // M,R: while focused, the window gets MOUSE_RELATIVE motion (dx, dy) instead of MOUSE.
+    bool mouse_relative() const { return m_mouse_relative; }
+    void set_mouse_relative(bool relative) { m_mouse_relative = relative; }
 
 private:
     u64 m_id;
@@ -131,6 +137,8 @@ private:
     EventQueue m_events;
     Rect m_restore;
     bool m_cursor_hidden { false };
+    bool m_mouse_grabbed { false };
+    bool m_mouse_relative { false };
 };
 
 } // namespace orbital

@@ -256,6 +256,22 @@ void WindowManager::pointer_moved(i32 x, i32 y)
 {
     x = ktl::max(0, ktl::min(x, m_screen_w - 1));
     y = ktl::max(0, ktl::min(y, m_screen_h - 1));
+    if (m_focused && m_focused->visible() && m_focused->mouse_relative()) {
+        // A game's camera: motion only, as deltas; the pointer stays where it was.
+        i32 dx = x - m_relative_x, dy = y - m_relative_y;
+        m_relative_x = x;
+        m_relative_y = y;
+        if (dx || dy)
+            post(*m_focused, { ORB_EVENT_MOUSE_RELATIVE, dx, dy });
+        return;
+    }
+    m_relative_x = x;
+    m_relative_y = y;
+    if (m_focused && m_focused->visible() && m_focused->mouse_grabbed()) {
+        Rect r = m_focused->rect(); // the pointer can not leave a grabbing window
+        x = ktl::max(r.x, ktl::min(x, r.right() - 1));
+        y = ktl::max(r.y, ktl::min(y, r.bottom() - 1));
+    }
     if (x == m_cursor_x && y == m_cursor_y)
         return;
     m_damage.add(cursor_rect());
@@ -294,6 +310,11 @@ void WindowManager::buttons_changed(i64 buttons)
 {
     i64 pressed = buttons & ~m_buttons;
     m_buttons = buttons;
+    if (m_focused && m_focused->visible() && (m_focused->mouse_grabbed() || m_focused->mouse_relative())) {
+        // A grabbing window gets every button; the window manager does not act on them.
+        post(*m_focused, { ORB_EVENT_BUTTON, buttons, 0 });
+        return;
+    }
     if (m_drag == Drag::None && pressed) {
         Window* window = window_at(m_cursor_x, m_cursor_y);
         focus(window);

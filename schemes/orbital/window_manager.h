@@ -80,6 +80,8 @@ private:
     i32 m_screen_h { 0 };
     i32 m_cursor_x { 0 };
     i32 m_cursor_y { 0 };
+    i32 m_relative_x { 0 }; // the last device position, for relative motion
+    i32 m_relative_y { 0 };
     i64 m_buttons { 0 };
     Drag m_drag { Drag::None };
     Window* m_drag_window { nullptr };

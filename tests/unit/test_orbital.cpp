@@ -582,3 +582,41 @@ TEST_CASE("orbital: reads of sync windows wait in the request handler until an e
     CHECK(handler.pending_reads() == 0);
     CHECK(d.server.window_count() == 0);
 }
+
+TEST_CASE("orbital: M,G keeps the pointer inside a focused window; M,R sends relative motion instead")
+{
+    Desktop d;
+    u64 game = d.open("/100/100/200/150/game");
+    u64 other = d.open("/400/100/100/100/other");
+    d.click(150, 150); // focus the game
+    d.events(game);
+    d.events(other);
+
+    CHECK(d.command(game, "M,G,1") == 0);
+    d.input(ORB_EVENT_MOUSE, 450, 150); // over the other window: held at the game's edge
+    CHECK(d.server.manager().cursor_x() == 299);
+    auto got = d.events(game);
+    CHECK(has_event(got, ORB_EVENT_MOUSE, 199, 50));
+    d.input(ORB_EVENT_BUTTON, BUTTON_LEFT); // no click-to-focus, no window manager action
+    d.input(ORB_EVENT_BUTTON, 0);
+    got = d.events(game);
+    CHECK(has_event(got, ORB_EVENT_BUTTON, BUTTON_LEFT, 0));
+    CHECK(d.events(other).empty());
+    CHECK(d.command(game, "M,G,0") == 0);
+    d.input(ORB_EVENT_MOUSE, 450, 160);
+    CHECK(d.server.manager().cursor_x() == 450); // free again
+
+    d.click(150, 150);
+    d.events(game);
+    CHECK(d.command(game, "M,R,1") == 0);
+    d.input(ORB_EVENT_MOUSE, 160, 145);
+    d.input(ORB_EVENT_MOUSE, 170, 140);
+    got = d.events(game);
+    CHECK(has_event(got, ORB_EVENT_MOUSE_RELATIVE, 10, -5));
+    CHECK(has_event(got, ORB_EVENT_MOUSE_RELATIVE, 10, -5));
+    CHECK_FALSE(has_code(got, ORB_EVENT_MOUSE));
+    CHECK(d.server.manager().cursor_x() == 150); // the pointer did not move
+    CHECK(d.command(game, "M,R,0") == 0);
+    d.input(ORB_EVENT_MOUSE, 180, 140);
+    CHECK(has_event(d.events(game), ORB_EVENT_MOUSE, 80, 40));
+}
