@@ -40,29 +40,77 @@ namespace {
 
 // ---- Bytes ------------------------------------------------------------------------------
 
-void Bytes::reallocate(usize capacity)
+u8* Bytes::writable_chunk(usize index, usize end_within)
 {
-    u8* data = capacity ? new u8[capacity] : nullptr;
-    if (m_size && data)
-        ktl::copy_bytes(data, m_data, ktl::min(m_size, capacity));
-    delete[] m_data;
-    m_data = data;
-    m_capacity = capacity;
+    u8*& chunk = m_chunks[index];
+    if (index > 0) {
+        if (!chunk) {
+            chunk = new u8[CHUNK];
+            ktl::fill_bytes(chunk, 0, CHUNK);
+        }
+        return chunk;
+    }
+    if (end_within > m_first_capacity) { // the first chunk doubles up to a full chunk
+        usize capacity = ktl::min(CHUNK, ktl::max<usize>(end_within, ktl::max<usize>(2 * m_first_capacity, 64)));
+        u8* grown = new u8[capacity];
+        if (chunk)
+            ktl::copy_bytes(grown, chunk, m_first_capacity);
+        ktl::fill_bytes(grown + m_first_capacity, 0, capacity - m_first_capacity);
+        delete[] chunk;
+        chunk = grown;
+        m_first_capacity = capacity;
+    }
+    return chunk;
 }
 
 void Bytes::resize(usize size)
 {
-    if (size > m_capacity) {
-        usize grown = m_capacity + ktl::min<usize>(m_capacity, usize(64) << 20); // double, in steps of at most 64 MiB
-        reallocate(ktl::max<usize>(size, ktl::max<usize>(grown, 64)));
-    } else if (size < m_capacity / 4 && m_capacity > 4096) {
-        if (size < m_size)
-            m_size = size;
-        reallocate(size);
+    usize chunks = (size + CHUNK - 1) / CHUNK;
+    if (size < m_size) {
+        for (usize i = chunks; i < m_chunks.size(); ++i)
+            delete[] m_chunks[i];
+        if (chunks == 0)
+            m_first_capacity = 0;
+        // What lies past the new end reads as zeros if the file grows again.
+        if (chunks > 0 && m_chunks[chunks - 1]) {
+            usize within = size - (chunks - 1) * CHUNK;
+            usize capacity = capacity_of(chunks - 1);
+            if (within < capacity)
+                ktl::fill_bytes(m_chunks[chunks - 1] + within, 0, capacity - within);
+        }
     }
-    if (size > m_size)
-        ktl::fill_bytes(m_data + m_size, 0, size - m_size);
+    m_chunks.resize(chunks); // new chunks are null: holes
     m_size = size;
+}
+
+void Bytes::read(usize offset, void* out, usize length) const
+{
+    auto* dst = static_cast<u8*>(out);
+    while (length) {
+        usize index = offset / CHUNK, within = offset % CHUNK;
+        usize n = ktl::min(length, CHUNK - within);
+        const u8* chunk = m_chunks[index];
+        usize stored = chunk && within < capacity_of(index) ? ktl::min(n, capacity_of(index) - within) : 0;
+        if (stored)
+            ktl::copy_bytes(dst, chunk + within, stored);
+        ktl::fill_bytes(dst + stored, 0, n - stored);
+        dst += n;
+        offset += n;
+        length -= n;
+    }
+}
+
+void Bytes::write(usize offset, const void* in, usize length)
+{
+    auto* src = static_cast<const u8*>(in);
+    while (length) {
+        usize index = offset / CHUNK, within = offset % CHUNK;
+        usize n = ktl::min(length, CHUNK - within);
+        ktl::copy_bytes(writable_chunk(index, within + n) + within, src, n);
+        src += n;
+        offset += n;
+        length -= n;
+    }
 }
 
 // ---- construction -------------------------------------------------------------------------
@@ -276,7 +324,10 @@ ErrorOr<void> Memfs::walk(u64 dir_handle, StringView path, bool follow_last, Cre
         if (child && child->is_symlink() && (!last || follow_last)) {
             if (++hops > MAX_SYMLINK_HOPS)
                 return err(ELOOP);
-            StringView target(reinterpret_cast<const char*>(child->data.data()), child->data.size());
+            ktl::Vector<char> target_bytes;
+            target_bytes.resize(child->data.size());
+            child->data.read(0, target_bytes.data(), target_bytes.size());
+            StringView target(target_bytes.data(), target_bytes.size());
             if (target.is_empty())
                 return err(ENOENT);
             if (target[0] == '/') {
@@ -496,7 +547,7 @@ ErrorOr<usize> Memfs::read(u64 number, void* buffer, usize length, u64 offset)
     if (offset >= size)
         return usize(0);
     usize n = static_cast<usize>(ktl::min<u64>(length, size - offset));
-    ktl::copy_bytes(buffer, node.data.data() + offset, n);
+    node.data.read(static_cast<usize>(offset), buffer, n);
     node.atime = m_now;
     return n;
 }
@@ -524,7 +575,7 @@ ErrorOr<usize> Memfs::write(u64 number, const void* buffer, usize length, u64 of
     usize n = static_cast<usize>(ktl::min<u64>(length, limit - offset));
     if (offset + n > size)
         TRY(resize_data(node, offset + n));
-    ktl::copy_bytes(node.data.data() + offset, buffer, n);
+    node.data.write(static_cast<usize>(offset), buffer, n);
     touch_modified(node);
     return n;
 }

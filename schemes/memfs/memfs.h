@@ -42,7 +42,7 @@ struct Time {
     u32 nsec { 0 };
 };
 
-constexpr u64 DEFAULT_CAPACITY = 1ull << 30; // 1 GiB of file data
+constexpr u64 DEFAULT_CAPACITY = 2ull << 30; // 2 GiB of file data (memory is used as files grow)
 constexpr u64 DEFAULT_MAX_NODES = 1u << 20;
 constexpr usize NAME_MAX = 255;
 constexpr usize PATH_MAX = 4096;
@@ -54,26 +54,33 @@ constexpr u32 MAX_LINKS = 65000;
 constexpr i32 UTIME_NOW = (1 << 30) - 1;
 constexpr i32 UTIME_OMIT = (1 << 30) - 2;
 
-// A growable, zero-filled byte buffer (file and symlink contents).
+// File and symlink contents: 64 KiB chunks, so a growing file never copies what it holds
+// (copying a large buffer into fresh memory costs a page fault per 4 KiB). The first chunk
+// starts small and doubles, so small files stay small; chunks never written are holes that
+// read as zeros.
 class Bytes {
 public:
+    static constexpr usize CHUNK = 64 * 1024;
+
     Bytes() = default;
     Bytes(const Bytes&) = delete;
     Bytes& operator=(const Bytes&) = delete;
-    ~Bytes() { delete[] m_data; }
+    ~Bytes() { resize(0); }
 
     usize size() const { return m_size; }
-    u8* data() { return m_data; }
-    const u8* data() const { return m_data; }
-    // Grows with zeros or shrinks (releasing memory when much smaller).
+    // Grows with zeros or shrinks (releasing the chunks past the end).
     void resize(usize size);
+    // [offset, offset + length) must lie within size().
+    void read(usize offset, void* out, usize length) const;
+    void write(usize offset, const void* in, usize length);
 
 private:
-    void reallocate(usize capacity);
+    usize capacity_of(usize index) const { return index == 0 ? m_first_capacity : CHUNK; }
+    u8* writable_chunk(usize index, usize end_within);
 
-    u8* m_data { nullptr };
+    ktl::Vector<u8*> m_chunks; // chunk i holds [i * CHUNK, (i + 1) * CHUNK); null: zeros
+    usize m_first_capacity { 0 };
     usize m_size { 0 };
-    usize m_capacity { 0 };
 };
 
 struct Node;

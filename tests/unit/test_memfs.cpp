@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <string>
+
 using namespace memfs;
 using namespace redox;
 
@@ -948,4 +950,42 @@ TEST_CASE("memfs: random operations never crash or leak")
     for (u64 h : handles)
         CHECK(!fs.close(h).is_error());
     CHECK(fs.open_handle_count() == 0);
+}
+
+TEST_CASE("memfs: file contents in chunks: holes, chunk boundaries, shrinking and growing again")
+{
+    memfs::Bytes bytes;
+    constexpr usize C = memfs::Bytes::CHUNK;
+    std::string pattern(3 * C + 100, '\0');
+    for (usize i = 0; i < pattern.size(); ++i)
+        pattern[i] = static_cast<char>('a' + i % 26);
+    bytes.resize(10);
+    bytes.write(0, "small", 5); // a small first chunk
+    std::string out(10, 'x');
+    bytes.read(0, out.data(), 10);
+    CHECK(out == std::string("small\0\0\0\0\0", 10));
+
+    bytes.resize(pattern.size());
+    bytes.write(C - 50, pattern.data() + C - 50, 2 * C); // across two chunk boundaries
+    std::string all(pattern.size(), 'x');
+    bytes.read(0, all.data(), all.size());
+    CHECK(all.substr(0, 5) == "small");
+    CHECK(all.substr(5, C - 55) == std::string(C - 55, '\0')); // never written: zeros
+    CHECK(all.substr(C - 50, 2 * C) == pattern.substr(C - 50, 2 * C));
+    CHECK(all.substr(3 * C - 50) == std::string(150, '\0')); // a hole at the end
+
+    bytes.resize(C + 10); // shrink into the second chunk, then grow: the old bytes are gone
+    bytes.resize(2 * C);
+    std::string again(C - 10, 'x');
+    bytes.read(C + 10, again.data(), again.size());
+    CHECK(again == std::string(C - 10, '\0'));
+    std::string kept(10, 'x');
+    bytes.read(C, kept.data(), 10);
+    CHECK(kept == pattern.substr(C, 10));
+    bytes.resize(0);
+    CHECK(bytes.size() == 0);
+    bytes.resize(100);
+    std::string zeros(100, 'x');
+    bytes.read(0, zeros.data(), 100);
+    CHECK(zeros == std::string(100, '\0'));
 }
