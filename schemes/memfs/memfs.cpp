@@ -40,13 +40,14 @@ namespace {
 
 // ---- Bytes ------------------------------------------------------------------------------
 
-u8* Bytes::writable_chunk(usize index, usize end_within)
+u8* Bytes::writable_chunk(usize index, usize begin_within, usize end_within)
 {
     u8*& chunk = m_chunks[index];
     if (index > 0) {
-        if (!chunk) {
+        if (!chunk) { // zeros around the part about to be written
             chunk = new u8[CHUNK];
-            ktl::fill_bytes(chunk, 0, CHUNK);
+            ktl::fill_bytes(chunk, 0, begin_within);
+            ktl::fill_bytes(chunk + end_within, 0, CHUNK - end_within);
         }
         return chunk;
     }
@@ -106,7 +107,7 @@ void Bytes::write(usize offset, const void* in, usize length)
     while (length) {
         usize index = offset / CHUNK, within = offset % CHUNK;
         usize n = ktl::min(length, CHUNK - within);
-        ktl::copy_bytes(writable_chunk(index, within + n) + within, src, n);
+        ktl::copy_bytes(writable_chunk(index, within, within + n) + within, src, n);
         src += n;
         offset += n;
         length -= n;

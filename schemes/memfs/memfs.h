@@ -76,7 +76,8 @@ public:
 
 private:
     usize capacity_of(usize index) const { return index == 0 ? m_first_capacity : CHUNK; }
-    u8* writable_chunk(usize index, usize end_within);
+    // The chunk, allocated if needed; [begin_within, end_within) is about to be written.
+    u8* writable_chunk(usize index, usize begin_within, usize end_within);
 
     ktl::Vector<u8*> m_chunks; // chunk i holds [i * CHUNK, (i + 1) * CHUNK); null: zeros
     usize m_first_capacity { 0 };
