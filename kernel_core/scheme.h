@@ -82,6 +82,10 @@ private:
     ktl::String m_name;
 };
 
+// The checks every device scheme (disk, display, input) makes at open: the device's one
+// path, root only (drivers and display servers, as in Redox), and not a directory.
+ErrorOr<void> check_device_open(bool known_path, unsigned long flags, const Caller& caller);
+
 // Fills one getdents record; returns its length, or 0 when it does not fit.
 usize write_dirent(void* buffer, usize capacity, StringView name, u64 inode, u8 kind, u64 next_offset);
 

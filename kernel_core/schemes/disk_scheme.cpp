@@ -15,12 +15,7 @@ namespace {
 
 ErrorOr<usize> DiskScheme::open(StringView path, unsigned long flags, const Caller& caller)
 {
-    if (path != StringView("0", 1))
-        return errno_error(redox::ENOENT);
-    if (caller.uid != 0)
-        return errno_error(redox::EACCES);
-    if (flags & redox::O_DIRECTORY)
-        return errno_error(redox::ENOTDIR);
+    TRY(check_device_open(path == StringView("0", 1), flags, caller));
     if (hal::disk_block_count() == 0)
         return errno_error(redox::ENODEV);
     return m_handles.insert(new Open { flags });

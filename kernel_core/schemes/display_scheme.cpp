@@ -15,12 +15,7 @@ namespace {
 
 ErrorOr<usize> DisplayScheme::open(StringView path, unsigned long flags, const Caller& caller)
 {
-    if (!path.is_empty())
-        return errno_error(redox::ENOENT);
-    if (caller.uid != 0)
-        return errno_error(redox::EACCES);
-    if (flags & redox::O_DIRECTORY)
-        return errno_error(redox::ENOTDIR);
+    TRY(check_device_open(path.is_empty(), flags, caller));
     if (hal::display_info().width == 0)
         return errno_error(redox::ENODEV);
     return m_handles.insert(new Open { flags });

@@ -13,12 +13,7 @@ InputScheme::~InputScheme() { delete[] m_ring; }
 
 ErrorOr<usize> InputScheme::open(StringView path, unsigned long flags, const Caller& caller)
 {
-    if (!path.is_empty())
-        return errno_error(redox::ENOENT);
-    if (caller.uid != 0)
-        return errno_error(redox::EACCES);
-    if (flags & redox::O_DIRECTORY)
-        return errno_error(redox::ENOTDIR);
+    TRY(check_device_open(path.is_empty(), flags, caller));
     usize handle = m_handles.insert(new Open { flags });
     m_open_handles.append(handle);
     return handle;
@@ -93,5 +88,16 @@ void InputScheme::deliver(const redox::OrbitalEvent& event)
 }
 
 void deliver_input(const redox::OrbitalEvent& event) { the_kernel().input().deliver(event); }
+
+ErrorOr<void> check_device_open(bool known_path, unsigned long flags, const Caller& caller)
+{
+    if (!known_path)
+        return errno_error(redox::ENOENT);
+    if (caller.uid != 0)
+        return errno_error(redox::EACCES);
+    if (flags & redox::O_DIRECTORY)
+        return errno_error(redox::ENOTDIR);
+    return {};
+}
 
 } // namespace kernel
