@@ -407,9 +407,11 @@ ErrorOr<void> FileSystem::write_run(Node* node, u64 first, u64 count, const u8* 
         u64 run = 1;
         while (written + run < count && addrs[written + run] == addrs[written + run - 1] + 1)
             ++run;
-        if (m_device.write_blocks(addrs[written], run, buffer + written * BLOCK_SIZE).is_error()) {
-            result = fail(EIO, "write error at blocks %llu..%llu", static_cast<unsigned long long>(addrs[written]),
-                static_cast<unsigned long long>(addrs[written] + run - 1));
+        if (auto wrote = m_device.write_blocks(addrs[written], run, buffer + written * BLOCK_SIZE); wrote.is_error()) {
+            // A device that is full (a sparse image on a full host disk) says so; the rest is EIO.
+            int code = wrote.error().code == ENOSPC ? ENOSPC : EIO;
+            result = fail(code, "write error at blocks %llu..%llu%s", static_cast<unsigned long long>(addrs[written]),
+                static_cast<unsigned long long>(addrs[written] + run - 1), code == ENOSPC ? ": the device is full" : "");
             break;
         }
         written += run;

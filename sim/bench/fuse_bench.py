@@ -163,7 +163,9 @@ def main():
     tmpfs = os.path.join(work, "tmpfs")
     os.mkdir(tmpfs)
     own_tmpfs = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={2 * args.size + 1024}m", "tmpfs", tmpfs]).returncode == 0
+        # Room for passthrough's file and the image, which holds two copies of the file while
+        # a rewrite waits for its commit (copy-on-write).
+        ["mount", "-t", "tmpfs", "-o", f"size={4 * args.size + 1024}m", "tmpfs", tmpfs]).returncode == 0
     if not own_tmpfs:
         tmpfs = tempfile.mkdtemp(prefix="fuse-bench-", dir="/dev/shm")
     processes = []

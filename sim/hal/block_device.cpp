@@ -61,6 +61,8 @@ int disk_write_blocks(u64 index, u64 count, const void* buffer)
         ssize_t n = pwrite(fd, in + done, length - done, static_cast<off_t>(index * DISK_BLOCK_SIZE + done));
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && (errno == ENOSPC || errno == EDQUOT))
+            return ENOSPC; // the host file system holding the (sparse) image is full
         if (n <= 0)
             return EIO;
         done += static_cast<usize>(n);
