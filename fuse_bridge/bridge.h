@@ -21,9 +21,11 @@ class Bridge;
 // Mounts at `mountpoint` (creating the directory if needed, cleaning up a stale mount left by
 // a crashed run) and starts the FUSE thread; queues the start of the proxy contexts, which
 // happens as soon as the kernel runs. On failure prints one warning and returns null: the
-// simulator runs without the mount. SIGINT, SIGTERM, SIGHUP and SIGQUIT then unmount before
-// the simulator dies of them.
+// simulator runs without the mount.
 Bridge* start(const std::string& mountpoint);
+
+// From any thread, when the simulator must end at once (sim/host_signals.h): unmounts.
+void unmount_for_exit();
 
 // After the kernel stopped: unmounts, ends the FUSE thread and frees the bridge.
 void stop(Bridge* bridge);

@@ -539,33 +539,6 @@ namespace {
         return false;
     }
 
-    const int s_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-
-    // The simulator's threads block these signals; this thread takes them, unmounts, restores
-    // the terminal and lets the signal end the process as it would have.
-    void signal_thread()
-    {
-        sigset_t set;
-        sigemptyset(&set);
-        for (int s : s_signals)
-            sigaddset(&set, s);
-        int signal = 0;
-        while (sigwait(&set, &signal) != 0) {}
-        {
-            std::lock_guard lock(s_signal_mutex);
-            if (s_active)
-                s_active->unmount();
-        }
-        sim::console_restore();
-        ::signal(signal, SIG_DFL);
-        sigset_t one;
-        sigemptyset(&one);
-        sigaddset(&one, signal);
-        pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
-        raise(signal);
-        _exit(128 + signal);
-    }
-
 } // namespace
 
 Bridge* start(const std::string& requested)
@@ -606,18 +579,10 @@ Bridge* start(const std::string& requested)
         return nullptr;
     }
 
-    // Signals: from here on only the signal thread takes them (see signal_thread).
-    sigset_t set;
-    sigemptyset(&set);
-    for (int s : s_signals)
-        sigaddset(&set, s);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
     {
         std::lock_guard lock(s_signal_mutex);
         s_active = bridge;
     }
-    static std::once_flag signal_thread_started;
-    std::call_once(signal_thread_started, [] { std::thread(signal_thread).detach(); });
 
     // The proxies start as soon as the kernel runs; requests arriving before wait for them.
     sim::host_work_open();
@@ -634,6 +599,13 @@ Bridge* start(const std::string& requested)
         bridge->loop_done_cv.notify_all();
     });
     return bridge;
+}
+
+void unmount_for_exit()
+{
+    std::lock_guard lock(s_signal_mutex);
+    if (s_active)
+        s_active->unmount();
 }
 
 void stop(Bridge* bridge)

@@ -1,4 +1,5 @@
 #include "kernel.h"
+#include "abi/redox/flags.h"
 
 #include "context.h"
 #include "hal/block_device.h"
@@ -134,5 +135,26 @@ int Kernel::run()
 }
 
 void Kernel::request_shutdown(int status) { m_scheduler->request_stop(status); }
+
+void Kernel::request_terminate(int status)
+{
+    if (m_terminate_timer.is_armed())
+        return;
+    Context* init = m_contexts->find(1);
+    if (!init || init->state == ContextState::Zombie) {
+        request_shutdown(status);
+        return;
+    }
+    KLOG_INFO("kernel", "terminate requested: SIGTERM to init");
+    raise_signal(*init, redox::SIGTERM);
+    m_terminate_status = status;
+    m_terminate_timer.owner = this;
+    m_terminate_timer.callback = [](Timer& timer) {
+        auto* kernel = static_cast<Kernel*>(timer.owner);
+        KLOG_WARN("kernel", "init did not shut down after SIGTERM: stopping");
+        kernel->request_shutdown(kernel->m_terminate_status);
+    };
+    m_scheduler->arm(m_terminate_timer, hal::monotonic_ns() + TERMINATE_GRACE_NS);
+}
 
 } // namespace kernel

@@ -3,6 +3,7 @@
 // on one host thread (sim) or one CPU (hardware), so it needs no locks.
 #include "ktl/string.h"
 #include "ktl/vector.h"
+#include "wait_queue.h"
 
 namespace kernel {
 
@@ -50,6 +51,11 @@ public:
 
     // Stops the system: the scheduler returns to run() with this status.
     void request_shutdown(int status);
+    // The host asks the system to stop (the sim got SIGTERM): init hears SIGTERM and shuts
+    // down through sys:kstop, which syncs the file system; if the system has not stopped
+    // TERMINATE_GRACE_NS later, it stops with `status` anyway.
+    void request_terminate(int status);
+    static constexpr u64 TERMINATE_GRACE_NS = 5'000'000'000ull;
 
 private:
     BootConfig m_config;
@@ -59,6 +65,8 @@ private:
     KernelLog* m_log;
     Random* m_random;
     DebugScheme* m_debug;
+    Timer m_terminate_timer;
+    int m_terminate_status { 0 };
     InputScheme* m_input;
     u64 m_boot_ns { 0 };
     u64 m_syscall_count { 0 };

@@ -3,6 +3,8 @@
 #include "../orbital_sdl/sdl_display.h"
 #include "../kernel_core/kernel.h"
 #include "disk_image.h"
+#include "host_signals.h"
+#include "hal/host_work.h"
 #include "hal/sim_state.h"
 
 #include <CLI/CLI.hpp>
@@ -11,6 +13,8 @@
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,6 +114,15 @@ int main(int argc, char** argv)
     CLI11_PARSE(app, argc, argv);
 
     configure_logging(log_level, log_file);
+    // Before any thread starts: Linux's SIGTERM and friends become a clean Redox shutdown.
+    sim::host_work_open(); // the core can always be reached: signals, FUSE and SDL use it
+    sim::host_signals_start([](int status) {
+        return sim::host_work_post([status] { kernel::the_kernel().request_terminate(status); });
+    });
+    sim::host_signals_on_emergency([] {
+        fuse_bridge::unmount_for_exit();
+        sim::console_restore();
+    });
     // A deterministic run starts from the same files every time, unless given an image.
     bool use_image = !memory && (seed == 0 || image_option->count() > 0);
     if (use_image && image_path.empty()) {
@@ -162,5 +175,14 @@ int main(int argc, char** argv)
     spdlog::shutdown();
     if (sim::hal_settings().disk_fd >= 0)
         close(sim::hal_settings().disk_fd);
+    // Stopped because Linux asked with a signal: end by it, as a process killed by it would.
+    if (int signal = sim::host_signals_terminating()) {
+        std::signal(signal, SIG_DFL);
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, signal);
+        pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+        raise(signal);
+    }
     return status;
 }

@@ -48,6 +48,12 @@ int spawned_main(void* argument)
     return 127;
 }
 
+// SIGTERM (redox-sim got SIGTERM or SIGHUP from Linux) asks init to shut the system down
+// cleanly: the handler only notes it; init's waits see EINTR and shut down.
+volatile bool s_terminate = false;
+void on_terminate(int) { s_terminate = true; }
+constexpr int TERMINATED_STATUS = 128 + redox::SIGTERM;
+
 class Init {
 public:
     Init(char** envp, StringView run_command) : m_run_command(run_command)
@@ -102,6 +108,8 @@ int Init::wait_for(long pid)
     for (;;) {
         int status = 0;
         long r = sys::waitpid(-1, &status, 0);
+        if (r == -redox::EINTR && s_terminate)
+            shutdown(TERMINATED_STATUS);
         if (r == -redox::EINTR)
             continue;
         if (r < 0)
@@ -327,7 +335,10 @@ int Init::main()
     // A script without `shell`: keep reaping until told to stop.
     for (;;) {
         int status;
-        if (sys::waitpid(-1, &status, 0) == -redox::ECHILD) {
+        long r = sys::waitpid(-1, &status, 0);
+        if (s_terminate)
+            shutdown(TERMINATED_STATUS);
+        if (r == -redox::ECHILD) {
             redox::TimeSpec nap { 1, 0, 0 };
             sys::nanosleep(nap, nullptr);
         }
@@ -341,6 +352,7 @@ int init_main(int argc, char** argv, char** envp)
         if (StringView(argv[i]) == "--run" && i + 1 < argc)
             run_command = argv[++i];
     }
+    sys::sigaction(redox::SIGTERM, reinterpret_cast<unsigned long>(&on_terminate), nullptr);
     Init init(envp, run_command);
     return init.main();
 }

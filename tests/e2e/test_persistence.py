@@ -2,6 +2,7 @@
 files persist across runs; the image stays consistent (redoxfs-fsck) and a damaged image
 stops the boot with a message instead of hanging."""
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -70,6 +71,22 @@ class Persistence(unittest.TestCase):
         self.fsck()
         after = self.boot("cat /home/user/soon")
         self.assertEqual((after.returncode, after.stdout), (0, "committed\n"), after.stderr)
+
+    def test_sigterm_shuts_down_cleanly_and_keeps_unsynced_changes(self):
+        sim = subprocess.Popen([BINARY, "--no-mount", "--headless", "--image", self.image, "--run",
+                                "echo kept > /home/user/late && echo ready && sleep 60"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            self.assertEqual(sim.stdout.readline(), "ready\n")
+            sim.send_signal(signal.SIGTERM)  # well within redoxfsd's one-second commit delay
+            self.assertEqual(sim.wait(timeout=15), -signal.SIGTERM)
+        finally:
+            if sim.poll() is None:
+                sim.kill()
+                sim.wait(timeout=30)
+        self.fsck()
+        after = self.boot("cat /home/user/late")
+        self.assertEqual((after.returncode, after.stdout), (0, "kept\n"), after.stderr)
 
     def test_a_garbage_image_fails_cleanly(self):
         with open(self.image, "wb") as f:
