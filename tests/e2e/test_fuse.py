@@ -475,12 +475,17 @@ class Lifecycle(unittest.TestCase):
             console.line("cat /tmp/from-linux")
             console.read_until("written by linux")
             console.line("echo written by redox > /tmp/from-redox")
-            console.read_until("# ")
+            # The prompt before this command may already be in the buffer, so the file may be
+            # created but not yet written when we look: wait for the content, not the name.
+            path = os.path.join(self.mnt, "tmp", "from-redox")
+            content = ""
             deadline = time.monotonic() + 5
-            while not os.path.exists(os.path.join(self.mnt, "tmp", "from-redox")) and time.monotonic() < deadline:
+            while content != "written by redox\n" and time.monotonic() < deadline:
+                if os.path.exists(path):
+                    with open(path) as f:
+                        content = f.read()
                 time.sleep(0.05)
-            with open(os.path.join(self.mnt, "tmp", "from-redox")) as f:
-                self.assertEqual(f.read(), "written by redox\n")
+            self.assertEqual(content, "written by redox\n")
             console.line("shutdown")
             self.assertEqual(console.wait(timeout=10), 0)
         finally:
