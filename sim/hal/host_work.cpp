@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -18,6 +19,7 @@ std::deque<std::function<void()>> s_queue; // guarded by s_mutex
 bool s_open = false; // guarded by s_mutex
 std::atomic<bool> s_pending { false };
 std::atomic<bool> s_possible { false };
+std::atomic<std::int64_t> s_last_work_ns { 0 }; // steady clock, when work last ran
 int s_eventfd = -1;
 
 } // namespace
@@ -61,6 +63,10 @@ void host_work_close()
 
 int host_work_fd() { return s_possible ? s_eventfd : -1; }
 
+bool host_work_pending() { return s_pending.load(std::memory_order_acquire); }
+
+std::int64_t host_work_last_ns() { return s_last_work_ns.load(std::memory_order_relaxed); }
+
 } // namespace sim
 
 namespace hal {
@@ -79,6 +85,10 @@ void run_host_work()
     }
     for (auto& work : batch)
         work();
+    s_last_work_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count(),
+        std::memory_order_relaxed);
 }
 
 bool host_work_possible() { return s_possible.load(std::memory_order_relaxed); }

@@ -5,6 +5,7 @@
 // calls hal::run_host_work() each time it schedules, so work runs within a time slice even
 // when the system is busy. Work runs on the core's thread outside any context: it must not
 // block (it hands requests to contexts, see kernel_core/host_bridge.h).
+#include <cstdint>
 #include <functional>
 
 namespace sim {
@@ -18,5 +19,8 @@ bool host_work_post(std::function<void()> work);
 void host_work_close();
 // The eventfd idle() waits on, or -1.
 int host_work_fd();
+// Whether work is queued (any thread), and when work last ran (steady clock ns).
+bool host_work_pending();
+std::int64_t host_work_last_ns();
 
 } // namespace sim
