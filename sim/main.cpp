@@ -115,7 +115,7 @@ int main(int argc, char** argv)
 
     configure_logging(log_level, log_file);
     // Before any thread starts: Linux's SIGTERM and friends become a clean Redox shutdown.
-    sim::host_work_open(); // the core can always be reached: signals, FUSE and SDL use it
+    sim::host_work_open(false); // the signal thread can always reach the core
     sim::host_signals_start([](int status) {
         return sim::host_work_post([status] { kernel::the_kernel().request_terminate(status); });
     });

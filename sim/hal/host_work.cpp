@@ -16,7 +16,7 @@ namespace {
 
 std::mutex s_mutex;
 std::deque<std::function<void()>> s_queue; // guarded by s_mutex
-bool s_open = false; // guarded by s_mutex
+std::atomic<bool> s_open { false }; // written under s_mutex
 std::atomic<bool> s_pending { false };
 std::atomic<bool> s_possible { false };
 std::atomic<std::int64_t> s_last_work_ns { 0 }; // steady clock, when work last ran
@@ -26,15 +26,16 @@ int s_eventfd = -1;
 
 namespace sim {
 
-void host_work_open()
+void host_work_open(bool wakes_contexts)
 {
     std::lock_guard lock(s_mutex);
-    if (s_open)
-        return;
-    if (s_eventfd < 0)
-        s_eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    s_open = s_eventfd >= 0;
-    s_possible = s_open;
+    if (!s_open) {
+        if (s_eventfd < 0)
+            s_eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        s_open = s_eventfd >= 0;
+    }
+    if (wakes_contexts && s_open)
+        s_possible = true;
 }
 
 bool host_work_post(std::function<void()> work)
@@ -61,7 +62,7 @@ void host_work_close()
     s_pending = false;
 }
 
-int host_work_fd() { return s_possible ? s_eventfd : -1; }
+int host_work_fd() { return s_open ? s_eventfd : -1; }
 
 bool host_work_pending() { return s_pending.load(std::memory_order_acquire); }
 

@@ -10,8 +10,11 @@
 
 namespace sim {
 
-// Opens the channel (before the kernel runs). Until then host_work_possible() is false.
-void host_work_open();
+// Opens the channel (before the kernel runs). `wakes_contexts`: the opener's work may wake
+// blocked contexts (FUSE requests, input events), so the scheduler must not take "every
+// context is blocked" for a deadlock (hal::host_work_possible()); the signal thread's one
+// shutdown request does not count.
+void host_work_open(bool wakes_contexts = true);
 // From any thread: queues `work`. False when the channel is not open or already closed (the
 // core has stopped): the caller must then dispose of the work itself.
 bool host_work_post(std::function<void()> work);
