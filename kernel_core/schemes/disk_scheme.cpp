@@ -78,7 +78,7 @@ ErrorOr<usize> DiskScheme::dup(usize handle, StringView arg, const Caller&)
 ErrorOr<usize> DiskScheme::fpath(usize handle, char* buffer, usize length)
 {
     TRY(m_handles.get(handle));
-    const char path[] = "disk:0";
+    const char path[] = "0"; // a reference: callers see /scheme/disk/0
     usize n = length < sizeof path - 1 ? length : sizeof path - 1;
     ktl::copy_bytes(buffer, path, n);
     return n;

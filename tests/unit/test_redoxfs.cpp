@@ -960,7 +960,15 @@ TEST_CASE("disk scheme: a request moves its whole run of blocks in one HAL call"
     CHECK(disk.read(h, back.data(), 100, 0, 0, root).error().code == redox::EINVAL);
     CHECK(disk.write(h, data.data(), BLOCK_SIZE, 10, 0, root).error().code == redox::EINVAL);
     CHECK(!disk.fsync(h).is_error());
+    char path[16] = {};
+    CHECK(disk.fpath(h, path, sizeof path).value() == 1); // a reference: /scheme/disk/0
+    CHECK(path[0] == '0');
     disk.close(h);
+    // Only root opens the disk, by its one name, and never as a directory.
+    kernel::Caller user { 2, 1000, 1000 };
+    CHECK(disk.open("0", redox::O_RDWR, user).error().code == redox::EACCES);
+    CHECK(disk.open("1", redox::O_RDWR, root).error().code == redox::ENOENT);
+    CHECK(disk.open("0", redox::O_RDONLY | redox::O_DIRECTORY, root).error().code == redox::ENOTDIR);
     // The HAL checks its own ranges.
     CHECK(hal::disk_read_blocks(15, 2, back.data()) == redox::EINVAL);
     CHECK(hal::disk_write_blocks(17, 1, data.data()) == redox::EINVAL);
