@@ -348,31 +348,29 @@ ErrorOr<u64> Server::dup(u64 number, StringView arg)
 
 // ---- data ---------------------------------------------------------------------------------
 
-ErrorOr<usize> Server::read(u64 number, void* buffer, usize length, u64 offset)
+ErrorOr<Server::DataAccess> Server::data_access(u64 number, u64 access, bool has_buffer)
 {
     Handle* handle = TRY(handle_for(number));
     u32 id = TRY(node_of(number));
     NodeStat st = TRY(m_fs.stat(id));
     if (is_dir_mode(st.mode))
         return err(EISDIR);
-    if (!(handle->flags & O_RDONLY) || (handle->flags & O_STAT))
+    if (!(handle->flags & access) || (handle->flags & O_STAT))
         return err(EBADF);
-    if (length && !buffer)
+    if (!has_buffer)
         return err(EFAULT);
-    return m_fs.read(id, offset, buffer, length);
+    return DataAccess { handle, id, st };
+}
+
+ErrorOr<usize> Server::read(u64 number, void* buffer, usize length, u64 offset)
+{
+    DataAccess file = TRY(data_access(number, O_RDONLY, !length || buffer));
+    return m_fs.read(file.id, offset, buffer, length);
 }
 
 ErrorOr<usize> Server::write(u64 number, const void* buffer, usize length, u64 offset)
 {
-    Handle* handle = TRY(handle_for(number));
-    u32 id = TRY(node_of(number));
-    NodeStat st = TRY(m_fs.stat(id));
-    if (is_dir_mode(st.mode))
-        return err(EISDIR);
-    if (!(handle->flags & O_WRONLY) || (handle->flags & O_STAT))
-        return err(EBADF);
-    if (length && !buffer)
-        return err(EFAULT);
+    auto [handle, id, st] = TRY(data_access(number, O_WRONLY, !length || buffer));
     if (handle->flags & O_APPEND)
         offset = st.size;
     if (length == 0)

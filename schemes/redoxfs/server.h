@@ -69,6 +69,14 @@ private:
     };
 
     ErrorOr<Handle*> handle_for(u64 handle) const;
+    // An open file's handle, node and stat, checked for reading or writing data (`access`
+    // is O_RDONLY or O_WRONLY): EISDIR, EBADF, EFAULT as read and write must answer.
+    struct DataAccess {
+        Handle* handle;
+        u32 id;
+        NodeStat st;
+    };
+    ErrorOr<DataAccess> data_access(u64 number, u64 access, bool has_buffer);
     ErrorOr<u32> node_of(u64 handle) const;
     ErrorOr<void> walk(u64 dir_handle, StringView path, bool follow_last, Cred cred, Lookup& out);
     ErrorOr<u32> lookup_child(u32 dir, StringView name); // 0 when absent
