@@ -692,17 +692,21 @@ ErrorOr<void> FileSystem::drop_link(u32 id)
     if (!is_dir(n->mode) && n->links <= 1 && find_hold(id) && m_header.orphan_count < ORPHAN_MAX) {
         // Still open: it lives on, nameless, until the last close.
         n->links = 0;
-        n->ctime = m_now.sec;
-        n->ctime_nsec = m_now.nsec;
+        stamp_ctime(n);
         m_header.orphans[m_header.orphan_count++] = id;
         return {};
     }
     if (is_dir(n->mode) || n->links <= 1)
         return free_node(id);
     --n->links;
-    n->ctime = m_now.sec;
-    n->ctime_nsec = m_now.nsec;
+    stamp_ctime(n);
     return {};
+}
+
+void FileSystem::stamp_ctime(Node* node) const
+{
+    node->ctime = m_now.sec;
+    node->ctime_nsec = m_now.nsec;
 }
 
 FileSystem::Hold* FileSystem::find_hold(u32 id)
@@ -1308,8 +1312,7 @@ ErrorOr<void> FileSystem::link(u32 dir, StringView name, u32 target)
     TRY(dir_insert(dir, name, target, t->mode));
     Node* n = TRY(node_mut(target));
     ++n->links;
-    n->ctime = m_now.sec;
-    n->ctime_nsec = m_now.nsec;
+    stamp_ctime(n);
     return {};
 }
 
@@ -1416,8 +1419,7 @@ ErrorOr<void> FileSystem::rename(u32 old_dir, StringView old_name, u32 new_dir, 
     source = TRY(dir_find(od, old_name));
     TRY(dir_remove(old_dir, source));
     Node* moved = TRY(node_mut(source.id));
-    moved->ctime = m_now.sec;
-    moved->ctime_nsec = m_now.nsec;
+    stamp_ctime(moved);
     if (source_is_dir && old_dir != new_dir) {
         moved->parent = new_dir;
         Node* from = TRY(node_mut(old_dir));
@@ -1574,8 +1576,7 @@ ErrorOr<void> FileSystem::chmod(u32 id, u32 mode)
     TRY(ensure_space(META_RESERVE));
     Node* n = TRY(node_mut(id));
     n->mode = static_cast<u16>((n->mode & MODE_TYPE) | (mode & MODE_PERM));
-    n->ctime = m_now.sec;
-    n->ctime_nsec = m_now.nsec;
+    stamp_ctime(n);
     return {};
 }
 
@@ -1589,8 +1590,7 @@ ErrorOr<void> FileSystem::chown(u32 id, u32 uid, u32 gid)
         n->uid = uid;
     if (gid != 0xFFFFFFFFu)
         n->gid = gid;
-    n->ctime = m_now.sec;
-    n->ctime_nsec = m_now.nsec;
+    stamp_ctime(n);
     return {};
 }
 
@@ -1604,8 +1604,7 @@ ErrorOr<void> FileSystem::utimens(u32 id, Time atime, Time mtime)
     n->atime_nsec = atime.nsec;
     n->mtime = mtime.sec;
     n->mtime_nsec = mtime.nsec;
-    n->ctime = m_now.sec;
-    n->ctime_nsec = m_now.nsec;
+    stamp_ctime(n);
     return {};
 }
 

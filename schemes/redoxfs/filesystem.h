@@ -178,6 +178,7 @@ private:
     ErrorOr<Node*> new_node(u32& id, u32 mode, u32 uid, u32 gid);
     ErrorOr<void> free_node(u32 id);
     ErrorOr<void> drop_link(u32 id);
+    void stamp_ctime(Node* node) const; // a change to the node itself: ctime = now
     ErrorOr<void> set_size(Node* node, u64 size);
     ErrorOr<void> uninline(Node* node);
 
