@@ -26,12 +26,7 @@ namespace {
             for (auto& hook : s_hooks)
                 hook();
         }
-        ::signal(signal, SIG_DFL);
-        sigset_t one;
-        sigemptyset(&one);
-        sigaddset(&one, signal);
-        pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
-        raise(signal);
+        host_signals_reraise(signal);
         _exit(128 + signal);
     }
 
@@ -73,5 +68,15 @@ void host_signals_on_emergency(std::function<void()> hook)
 }
 
 int host_signals_terminating() { return s_terminating.load(); }
+
+void host_signals_reraise(int signal)
+{
+    ::signal(signal, SIG_DFL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, signal);
+    pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+    raise(signal);
+}
 
 } // namespace sim

@@ -16,5 +16,7 @@ void host_signals_start(std::function<bool(int status)> ask_to_stop);
 void host_signals_on_emergency(std::function<void()> hook);
 // The signal that asked for the shutdown, or 0.
 int host_signals_terminating();
+// Ends the process by `signal` with its default action (returns only if that ignores it).
+void host_signals_reraise(int signal);
 
 } // namespace sim

@@ -13,8 +13,6 @@
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
-#include <pthread.h>
-#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -176,13 +174,7 @@ int main(int argc, char** argv)
     if (sim::hal_settings().disk_fd >= 0)
         close(sim::hal_settings().disk_fd);
     // Stopped because Linux asked with a signal: end by it, as a process killed by it would.
-    if (int signal = sim::host_signals_terminating()) {
-        std::signal(signal, SIG_DFL);
-        sigset_t one;
-        sigemptyset(&one);
-        sigaddset(&one, signal);
-        pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
-        raise(signal);
-    }
+    if (int signal = sim::host_signals_terminating())
+        sim::host_signals_reraise(signal);
     return status;
 }
