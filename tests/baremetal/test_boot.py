@@ -21,12 +21,13 @@ PROMPT = "root@redox:/# "
 class Machine:
     """One QEMU run with the serial line on stdio."""
 
-    def __init__(self, append=None, iso=None):
+    def __init__(self, append=None, iso=None, extra=()):
         media = ["-cdrom", iso, "-boot", "d"] if iso else ["-kernel", KERNEL]
         command = [QEMU, *media, "-serial", "stdio", "-display", "none", "-monitor", "none",
                    "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-m", "256M"]
         if append:
             command += ["-append", append]
+        command += list(extra)
         self.started = time.monotonic()
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT)
