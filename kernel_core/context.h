@@ -82,6 +82,14 @@ struct Context {
         ktl::RefPtr<FileDescription> file;
     };
     ktl::Vector<Mapping> mappings;
+    // iopl: may use port I/O (drivers). Inherited by clone, cleared by exec.
+    bool io_privilege { false };
+    // Host bridges' clean-up when the context exits (host_bridge.h, watch_context_exit).
+    struct ExitWatcher {
+        void (*callback)(void*);
+        void* argument;
+    };
+    ktl::Vector<ExitWatcher> exit_watchers;
 
     // Signals: pending bits and handlers (SIG_DFL, SIG_IGN or a function address).
     u32 pending_signals { 0 };

@@ -30,6 +30,21 @@ HostRequest& HostRequestQueue::take()
     }
 }
 
+HostRequest* HostRequestQueue::take_until(u64 deadline_ns)
+{
+    Scheduler& scheduler = the_kernel().scheduler();
+    for (;;) {
+        if (HostRequest* request = m_requests.take_first())
+            return request;
+        if (current().pending_signals & (1u << redox::SIGKILL))
+            exit_current(redox::SIGKILL);
+        if (hal::monotonic_ns() >= deadline_ns)
+            return nullptr;
+        // Woken by post, by the deadline, or by SIGKILL: the loop tells which.
+        scheduler.block(&m_waiters, deadline_ns, false);
+    }
+}
+
 void ContextLock::lock()
 {
     while (m_held)
@@ -58,6 +73,42 @@ ErrorOr<u32> spawn_host_context(ktl::StringView name, HostContextEntry entry, vo
     KLOG_INFO(
         "proc", "host bridge context '%.*s' started as pid %u", static_cast<int>(name.length()), name.chars(), pid);
     return pid;
+}
+
+bool watch_context_exit(u32 pid, void (*callback)(void*), void* argument)
+{
+    Context* context = the_kernel().contexts().find(pid);
+    if (!context || context->state == ContextState::Zombie || !callback)
+        return false;
+    context->exit_watchers.append({ callback, argument });
+    return true;
+}
+
+bool unwatch_context_exit(u32 pid, void (*callback)(void*), void* argument)
+{
+    Context* context = the_kernel().contexts().find(pid);
+    if (!context)
+        return false;
+    auto& watchers = context->exit_watchers;
+    for (usize i = 0; i < watchers.size(); ++i) {
+        if (watchers[i].callback == callback && watchers[i].argument == argument) {
+            watchers.remove(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+void run_context_exit_watchers(u32 pid)
+{
+    Context* context = the_kernel().contexts().find(pid);
+    if (!context)
+        return;
+    // Taken first: a callback may watch or unwatch.
+    ktl::Vector<Context::ExitWatcher> watchers = static_cast<ktl::Vector<Context::ExitWatcher>&&>(context->exit_watchers);
+    context->exit_watchers.clear();
+    for (const Context::ExitWatcher& watcher : watchers)
+        watcher.callback(watcher.argument);
 }
 
 bool signal_host_context(u32 pid, int signal)
@@ -89,6 +140,7 @@ namespace {
         {
             return m_inner->fmap(handle, offset, size, flags, caller);
         }
+        void funmap(usize handle, usize address, usize size) override { m_inner->funmap(handle, address, size); }
 
     protected:
         explicit FmapForwarder(ktl::RefPtr<Scheme> inner) : m_inner(static_cast<ktl::RefPtr<Scheme>&&>(inner)) {}

@@ -31,6 +31,11 @@ public:
     void post(HostRequest& request);
     // From a proxy context: the next request, blocking (not interruptibly) until there is one.
     HostRequest& take();
+    // The same with a time limit: null once hal::monotonic_ns() reaches `deadline_ns`. Signals
+    // do not interrupt it, except SIGKILL, which ends the context here (as it would at its
+    // next syscall): a killed proxy dies even while idle. Its frames are abandoned, so the
+    // bridge frees what it keeps for the proxy in a watch_context_exit callback.
+    HostRequest* take_until(u64 deadline_ns);
     bool is_empty() const { return m_requests.is_empty(); }
 
 private:
@@ -86,6 +91,20 @@ constexpr u64 file_change_wait_ns = 200'000'000;
 ktl::ErrorOr<void> watch_file_scheme(FileChangeFilter filter, FileChangeHook hook, void* argument);
 // Host work: every ticket up to `ticket` is done (tickets are handed out in increasing order).
 void file_changes_done(u64 ticket);
+
+// Calls callback(argument) on the core's thread when the context `pid` exits, for any reason
+// (exit, a fatal signal, SIGKILL), after its files and mappings are closed, so that host code
+// can release its Linux side (a driver proxy kills its Linux process). The callback runs in
+// the exiting context and must not block. False when there is no such living context.
+bool watch_context_exit(u32 pid, void (*callback)(void*), void* argument);
+// Forgets a watch (the bridge cleaned up already). False when it was not registered.
+bool unwatch_context_exit(u32 pid, void (*callback)(void*), void* argument);
+// process.cpp, in exit_current: runs and forgets the context's watches.
+void run_context_exit_watchers(u32 pid);
+
+// Whether the current context may use port I/O (it called iopl as root): the sim's driver
+// proxies refuse port I/O otherwise. False outside a context.
+bool current_has_io_privilege();
 
 // Sets the current context's real and effective uid and gid (the Linux caller a proxy acts
 // for). For host bridges only: it bypasses setreuid's rules.

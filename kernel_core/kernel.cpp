@@ -15,6 +15,8 @@
 #include "schemes/disk_scheme.h"
 #include "schemes/display_scheme.h"
 #include "schemes/input_scheme.h"
+#include "schemes/irq_scheme.h"
+#include "schemes/memory_scheme.h"
 #include "schemes/pty_scheme.h"
 #include "hal/display.h"
 #include "schemes/event_scheme.h"
@@ -99,6 +101,9 @@ Kernel::Kernel(const BootConfig& config) : m_config(config)
     add("input", m_input);
     if (hal::display_info().width)
         add("display", new DisplayScheme);
+    // Drivers: interrupt lines and physical memory (root only).
+    add("irq", new IrqScheme);
+    add("memory", new MemoryScheme);
     ktl::Vector<ktl::String> defaults;
     for (const char* name : { "", "event", "pipe", "sys", "time" })
         defaults.append(name);

@@ -2,6 +2,7 @@
 
 #include "abi/redox/flags.h"
 #include "hal/clock.h"
+#include "host_bridge.h"
 #include "kernel.h"
 #include "klog.h"
 #include "namespace.h"
@@ -91,6 +92,7 @@ ErrorOr<u32> clone_current(unsigned long flags, CloneEntry entry, void* argument
     child->rns = parent.rns;
     child->ens = parent.ens;
     child->umask = parent.umask;
+    child->io_privilege = parent.io_privilege;
     child->is_thread = (flags & redox::CLONE_VM) != 0;
     child->cwd = parent.cwd;
     child->name = parent.name;
@@ -139,6 +141,14 @@ ErrorOr<u32> start_context(Context& parent, CloneEntry entry, void* argument, kt
     child->hal_context = hal::context_create(context_entry, child);
     k.scheduler().make_runnable(*child);
     return child->pid;
+}
+
+// Ends every fmap mapping of the context, telling each scheme (memory:dma frees its buffer).
+static void end_mappings(Context& self)
+{
+    for (Context::Mapping& mapping : self.mappings)
+        mapping.file->scheme->funmap(mapping.file->handle, mapping.address, mapping.size);
+    self.mappings.clear(); // may close files, which may block on their daemons
 }
 
 static void release_vfork_parent(Context& self)
@@ -209,7 +219,8 @@ ErrorOr<void> exec_current(ktl::RefPtr<FileDescription> file, ktl::Vector<ktl::S
     self.clone_entry = nullptr;
     set_arguments(self, static_cast<ktl::Vector<ktl::String>&&>(args), static_cast<ktl::Vector<ktl::String>&&>(env));
     self.files->close_on_exec();
-    self.mappings.clear(); // the new program starts without the old one's mappings
+    end_mappings(self); // the new program starts without the old one's mappings
+    self.io_privilege = false;
     for (unsigned long& handler : self.signal_handlers)
         if (handler != redox::SIG_IGN)
             handler = redox::SIG_DFL;
@@ -232,9 +243,10 @@ void exit_current(int wait_status)
     Kernel& k = the_kernel();
     Context& self = current();
     release_vfork_parent(self);
-    self.mappings.clear();
+    end_mappings(self);
     self.files.clear();
     self.exit_status = wait_status;
+    run_context_exit_watchers(self.pid); // host bridges clean up what they keep for it
 
     Context* init = k.contexts().find(1);
     bool gave_zombie = false;

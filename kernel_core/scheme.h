@@ -77,6 +77,9 @@ public:
     {
         return errno_error(redox::ENODEV);
     }
+    // A mapping fmap returned at `address` has ended (funmap, exec or exit); its file is
+    // still open. Schemes that hand out memory per mapping (memory:dma) free it here.
+    virtual void funmap(usize /*handle*/, usize /*address*/, usize /*size*/) {}
 
 private:
     ktl::String m_name;

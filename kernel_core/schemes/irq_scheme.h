@@ -19,6 +19,9 @@ public:
     static constexpr u64 flood_limit_per_second = 10000;
     static constexpr u64 flood_mask_ns = 100'000'000;
 
+    IrqScheme();
+    ~IrqScheme() override;
+
     ErrorOr<usize> open(StringView path, unsigned long flags, const Caller&) override;
     ErrorOr<usize> read(usize handle, void* buffer, usize length, u64, unsigned long flags, const Caller&) override;
     ErrorOr<usize> write(usize handle, const void* buffer, usize length, u64, unsigned long flags, const Caller&) override;
@@ -36,7 +39,7 @@ public:
 
 private:
     struct Line {
-        u32 handles { 0 };           // open handles of the owner (dup shares ownership)
+        ktl::Vector<usize> handles;  // the owner's open handles (dup shares ownership)
         u64 count { 0 };             // interrupts delivered since the line was opened
         u64 acknowledged { 0 };      // the count the owner last wrote back
         u64 window_start_ns { 0 };   // flood detection: deliveries in the current second
@@ -46,10 +49,11 @@ private:
     };
     struct Open {
         int line; // -1: the scheme root (a directory of the lines)
+        bool owns; // false for O_STAT opens (ls, stat): they neither own nor enable the line
     };
 
+    ErrorOr<Open*> owned_line(usize handle);
     void enable_if_acknowledged(u8 line);
-    void notify_readers(u8 line);
     static void flood_timer_expired(Timer& timer);
 
     HandleTable<Open> m_handles;

@@ -313,6 +313,7 @@ Result sys_funmap(usize address, usize size, usize, usize, usize)
             continue;
         if (size == 0 || size > mappings[i].size)
             return errno_error(redox::EINVAL);
+        mappings[i].file->scheme->funmap(mappings[i].file->handle, address, mappings[i].size);
         mappings.remove(i); // may close the file, which may block on its daemon
         return 0u;
     }

@@ -40,6 +40,8 @@ void reset(const std::string& console_input)
     s_input = console_input;
     s_input_used = 0;
     s_output.clear();
+    reset_interrupts();
+    reset_physical_memory();
 }
 
 const std::string& console_output() { return s_output; }

@@ -127,6 +127,8 @@ inline long getuid() { return call(redox::SYS_getuid); }
 inline long getgid() { return call(redox::SYS_getgid); }
 inline long geteuid() { return call(redox::SYS_geteuid); }
 inline long getegid() { return call(redox::SYS_getegid); }
+// Port I/O for drivers (root only): level 1-3 grants it, 0 gives it up.
+inline long iopl(ulong level) { return call(redox::SYS_iopl, level); }
 inline long setreuid(long r, long e) { return call(redox::SYS_setreuid, static_cast<ulong>(r), static_cast<ulong>(e)); }
 inline long setregid(long r, long e) { return call(redox::SYS_setregid, static_cast<ulong>(r), static_cast<ulong>(e)); }
 inline long umask(ulong mask) { return call(redox::SYS_umask, mask); }

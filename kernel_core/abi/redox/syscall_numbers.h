@@ -51,6 +51,7 @@
     X(setpgid, 57)                                                                                                     \
     X(umask, 60)                                                                                                       \
     X(getppid, 64)                                                                                                     \
+    X(iopl, 110)                                                                                                       \
     X(sigaction, 67)                                                                                                   \
     X(clone, 120)                                                                                                      \
     X(getpgid, 132)                                                                                                    \
