@@ -69,6 +69,8 @@ private:
     int wait_for(long pid);
     bool start_file_system();
     void populate_base_tree();
+    void write_default_driver_configs();
+    void start_driver_supervisor();
     void run_script(StringView script);
     int run_shell();
     void run_desktop();
@@ -192,6 +194,43 @@ void Init::populate_base_tree()
         io::write_all(static_cast<int>(rc), default_init_rc);
         sys::close(static_cast<int>(rc));
     }
+}
+
+// The drivers driverd supervises (apps/drivers/driver_config.h): a default for each
+// driver of this system, written when missing so that an edited file stays as it is.
+void Init::write_default_driver_configs()
+{
+    struct Default {
+        StringView name;
+        StringView text;
+    };
+    const Default defaults[] = {
+        { "serial", "command=serial-driver\nscheme=uart\nautostart=yes\n" },
+        { "ata", "command=ata-driver\nscheme=disk.ata\nautostart=yes\n" },
+    };
+    sys::mkdir("/etc/drivers", 0755);
+    for (const Default& config : defaults) {
+        String path("/etc/drivers/");
+        path.append(config.name);
+        long fd = sys::open(path, redox::O_CREAT | redox::O_EXCL | redox::O_WRONLY | 0644);
+        if (fd == -redox::EEXIST)
+            continue;
+        if (fd < 0) {
+            io::report_error("init", path, fd);
+            continue;
+        }
+        io::write_all(static_cast<int>(fd), config.text);
+        sys::close(static_cast<int>(fd));
+    }
+}
+
+// driverd starts and restarts the drivers; init only reaps it should it end.
+void Init::start_driver_supervisor()
+{
+    Vector<String> args;
+    args.append("driverd");
+    if (long pid = spawn(args, true); pid < 0)
+        io::report_error("init", "driverd", pid);
 }
 
 void Init::set_env(StringView name, StringView value)
@@ -322,6 +361,8 @@ int Init::main()
     if (!start_file_system())
         shutdown(1);
     populate_base_tree();
+    write_default_driver_configs();
+    start_driver_supervisor();
     long rc = sys::open("/etc/init.rc", redox::O_RDONLY);
     String script;
     if (rc >= 0) {

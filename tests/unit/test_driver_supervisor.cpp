@@ -1,1 +1,566 @@
-// (being written for issue 7)
+// The driver supervisor (apps/drivers): driverd started from initfs against small fake
+// drivers registered below, driven through the `driver` scheme and driverctl, on the
+// fake HAL's virtual clock (sleeps and back-offs cost no real time).
+#include "kernel_harness.h"
+
+#include "redox/io.h"
+#include "redox/program.h"
+
+#include "../fake_hal/fake_hal.h"
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+using harness::boot;
+using harness::spawn;
+
+namespace {
+
+// ---- Fake drivers. They keep to the stack: a driver killed by a signal never unwinds,
+// and heap it held would show as a leak under ASan.
+
+std::uint64_t monotonic_ms()
+{
+    redox::TimeSpec now {};
+    sys::clock_gettime(redox::CLOCK_MONOTONIC, now);
+    return static_cast<std::uint64_t>(now.tv_sec) * 1000 + static_cast<std::uint64_t>(now.tv_nsec) / 1'000'000;
+}
+
+// Registers :NAME; answers `answers` batches of requests (-1: all), then stops reading.
+int serve_scheme(const char* name, long answers)
+{
+    char path[64];
+    ktl::format_buffer(path, sizeof path, ":%s", name);
+    long channel = sys::open(path, redox::O_CREAT | redox::O_RDWR);
+    if (channel < 0)
+        return 1;
+    int ch = static_cast<int>(channel);
+    for (long batch = 0; answers < 0 || batch < answers; ++batch) {
+        redox::SchemeRequest requests[4];
+        long n = sys::read(ch, requests, sizeof requests);
+        if (n <= 0)
+            return 0;
+        for (long i = 0; i < n / static_cast<long>(sizeof(redox::SchemeRequest)); ++i) {
+            if (requests[i].opcode == redox::OP_CLOSE)
+                continue;
+            redox::SchemeCompletion completion {};
+            completion.tag = requests[i].tag;
+            completion.result = requests[i].opcode == redox::OP_OPENAT ? 1 : 0;
+            sys::write(ch, &completion, sizeof completion);
+        }
+    }
+    // Hung: wait on a pipe nobody writes (only a signal ends this).
+    int fds[2];
+    sys::pipe2(fds, 0);
+    char byte;
+    for (;;)
+        sys::read(fds[0], &byte, 1);
+}
+
+// test-drv-serve SCHEME [LINES]: prints LINES numbered lines, then serves SCHEME.
+int fake_serving_driver(int argc, char** argv, char**)
+{
+    if (argc < 2)
+        return 2;
+    long lines = 1;
+    if (argc > 2) {
+        i64 parsed = 0;
+        ktl::parse_i64(argv[2], parsed);
+        lines = parsed;
+    }
+    io::print(1, "serving %s\n", argv[1]);
+    for (long i = 1; i < lines; ++i)
+        io::print(2, "line %ld\n", i);
+    return serve_scheme(argv[1], -1);
+}
+REDOX_PROGRAM("test-drv-serve", fake_serving_driver)
+
+// test-drv-crash [exit|late]: prints its start time (ms), then kills itself with SIGSEGV
+// (`late`: after running 11 s), or exits with status 3.
+int fake_crashing_driver(int argc, char** argv, char**)
+{
+    io::print(1, "start %llu\n", static_cast<unsigned long long>(monotonic_ms()));
+    if (argc > 1 && ktl::StringView(argv[1]) == "exit")
+        return 3;
+    if (argc > 1 && ktl::StringView(argv[1]) == "late") {
+        redox::TimeSpec nap { 11, 0, 0 };
+        sys::nanosleep(nap, nullptr);
+    }
+    sys::kill(sys::getpid(), redox::SIGSEGV);
+    return 0;
+}
+REDOX_PROGRAM("test-drv-crash", fake_crashing_driver)
+
+// test-drv-absent: no device here.
+int fake_absent_driver(int, char**, char**)
+{
+    io::print(2, "no device found\n");
+    return 19;
+}
+REDOX_PROGRAM("test-drv-absent", fake_absent_driver)
+
+// test-drv-hang SCHEME: answers the first request (so it counts as running), then never again.
+int fake_hanging_driver(int argc, char** argv, char**)
+{
+    if (argc < 2)
+        return 2;
+    return serve_scheme(argv[1], 1);
+}
+REDOX_PROGRAM("test-drv-hang", fake_hanging_driver)
+
+// ---- Helpers
+
+harness::Options with_fs() { return { .console_input = {}, .start_file_system = true }; }
+
+std::string read_file(const std::string& path)
+{
+    long fd = sys::open(path.c_str(), redox::O_RDONLY);
+    if (fd < 0)
+        return {};
+    io::String text;
+    io::read_all(static_cast<int>(fd), text);
+    sys::close(static_cast<int>(fd));
+    return std::string(text.c_str(), text.length());
+}
+
+void write_file(const std::string& path, const std::string& text)
+{
+    long fd = sys::open(path.c_str(), redox::O_CREAT | redox::O_TRUNC | redox::O_WRONLY | 0644);
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    CHECK(io::write_all(static_cast<int>(fd), text.data(), text.size()) == 0);
+    sys::close(static_cast<int>(fd));
+}
+
+// Writes a command to /scheme/driver/NAME; the write's result or the open's error.
+long command(const std::string& name, const std::string& what)
+{
+    std::string path = "/scheme/driver/" + name;
+    long fd = sys::open(path.c_str(), redox::O_WRONLY);
+    if (fd < 0)
+        return fd;
+    long r = sys::write(static_cast<int>(fd), what.data(), what.size());
+    sys::close(static_cast<int>(fd));
+    return r;
+}
+
+std::string status(const std::string& name) { return read_file("/scheme/driver/" + name); }
+
+std::string field(const std::string& name, const std::string& key)
+{
+    std::string text = status(name);
+    std::string prefix = key + ": ";
+    std::size_t at = text.find(prefix);
+    if (at == std::string::npos || (at > 0 && text[at - 1] != '\n'))
+        return {};
+    std::size_t end = text.find('\n', at);
+    return text.substr(at + prefix.size(), end - at - prefix.size());
+}
+
+void sleep_ms(long ms)
+{
+    redox::TimeSpec nap { ms / 1000, static_cast<std::int32_t>((ms % 1000) * 1'000'000), 0 };
+    sys::nanosleep(nap, nullptr);
+}
+
+// Polls (virtual time) until `done` or `ms` have passed.
+bool wait_until(const std::function<bool()>& done, long ms = 10'000)
+{
+    for (long waited = 0; waited <= ms; waited += 5) {
+        if (done())
+            return true;
+        sleep_ms(5);
+    }
+    return done();
+}
+
+bool wait_for_state(const std::string& name, const std::string& state, long ms = 10'000)
+{
+    return wait_until([&] { return field(name, "state") == state; }, ms);
+}
+
+void configure(const std::string& name, const std::string& text)
+{
+    sys::mkdir("/etc", 0755);
+    sys::mkdir("/etc/drivers", 0755);
+    write_file("/etc/drivers/" + name, text);
+}
+
+// Starts driverd and waits until it serves `driver`.
+long start_driverd()
+{
+    long pid = spawn([] {
+        const char* argv[] = { "driverd", "--config-dir", "/etc/drivers", nullptr };
+        const char* envp[] = { "PATH=/bin", nullptr };
+        return static_cast<int>(sys::execve("/scheme/initfs/bin/driverd", argv, envp));
+    });
+    CHECK(pid > 0);
+    CHECK(wait_until([] {
+        long fd = sys::open("/scheme/driver", redox::O_RDONLY);
+        if (fd >= 0)
+            sys::close(static_cast<int>(fd));
+        return fd >= 0;
+    }));
+    return pid;
+}
+
+// SIGTERM: driverd stops its drivers and exits cleanly.
+void stop_driverd(long pid)
+{
+    CHECK(sys::kill(pid, redox::SIGTERM) == 0);
+    int wait_status = harness::wait_status(pid);
+    CHECK(redox::wifexited(wait_status));
+    CHECK(redox::wexitstatus(wait_status) == 0);
+    // Reap what driverd left to init (nothing, if it stopped its drivers).
+    int ignored;
+    while (sys::waitpid(-1, &ignored, redox::WNOHANG) > 0) {}
+}
+
+// Runs a program from initfs, returns its exit status.
+int run_program(std::vector<const char*> argv, long uid = 0)
+{
+    argv.push_back(nullptr);
+    std::string path = std::string("/scheme/initfs/bin/") + argv[0];
+    long pid = spawn([&] {
+        if (uid)
+            sys::setreuid(uid, uid);
+        const char* envp[] = { "PATH=/bin", nullptr };
+        return static_cast<int>(-sys::execve(path.c_str(), argv.data(), envp));
+    });
+    int wait_status = harness::wait_status(pid);
+    return redox::wifexited(wait_status) ? redox::wexitstatus(wait_status) : 128 + redox::wtermsig(wait_status);
+}
+
+long to_long(const std::string& text) { return text.empty() ? -1 : std::stol(text); }
+
+} // namespace
+
+TEST_CASE("driverd: starts, lists, stops and restarts a driver; status tells about it")
+{
+    auto run = boot(
+        [] {
+            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\nscheme=test.serve\n");
+            configure("idle", "command=/scheme/initfs/bin/test-drv-serve test.idle\nautostart=no\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("serve", "running"));
+            CHECK(field("idle", "state") == "stopped");
+            long pid = to_long(field("serve", "pid"));
+            CHECK(pid > 0);
+            CHECK(field("serve", "scheme") == "test.serve");
+            CHECK(field("serve", "restarts") == "0");
+            CHECK(field("serve", "command") == "/scheme/initfs/bin/test-drv-serve test.serve");
+            CHECK(field("serve", "uptime").find(" s") != std::string::npos);
+
+            // The scheme it serves is up.
+            long fd = sys::open("/scheme/test.serve/", redox::O_RDONLY);
+            CHECK(fd >= 0);
+            sys::close(static_cast<int>(fd));
+
+            // The listing: as a file and as a directory.
+            std::string list = read_file("/scheme/driver");
+            CHECK(list.find("idle") != std::string::npos);
+            CHECK(list.find("serve            running") != std::string::npos);
+            long dir = sys::open("/scheme/driver", redox::O_RDONLY | redox::O_DIRECTORY);
+            CHECK(dir >= 0);
+            io::DirReader reader(static_cast<int>(dir));
+            io::DirReader::Entry entry;
+            std::vector<std::string> names;
+            while (reader.next(entry) > 0)
+                names.emplace_back(entry.name.chars(), entry.name.length());
+            sys::close(static_cast<int>(dir));
+            CHECK(names == std::vector<std::string> { "idle", "serve" });
+
+            // stop: answered once the driver is gone (SIGTERM).
+            CHECK(command("serve", "stop\n") == 5);
+            CHECK(field("serve", "state") == "stopped");
+            CHECK(field("serve", "pid") == "-");
+            CHECK(field("serve", "last exit") == "killed by SIGTERM");
+            CHECK(sys::open("/scheme/test.serve/", redox::O_RDONLY) == -redox::ENODEV);
+            CHECK(command("serve", "stop") == 4); // stopping a stopped driver is fine
+
+            // start, then restart: a new process each time.
+            CHECK(command("serve", "start") == 5);
+            CHECK(field("serve", "state") == "running");
+            long second = to_long(field("serve", "pid"));
+            CHECK(second > 0);
+            CHECK(second != pid);
+            CHECK(command("serve", "restart") == 7);
+            CHECK(field("serve", "state") == "running");
+            long third = to_long(field("serve", "pid"));
+            CHECK(third != second);
+            CHECK(field("serve", "restarts") == "2");
+            CHECK(field("serve", "crashes").rfind("0 in the last 60 s", 0) == 0);
+            CHECK(command("serve", "start") == 5); // already running: nothing to do
+            CHECK(to_long(field("serve", "pid")) == third);
+
+            // A driver without autostart starts when asked; one without a scheme runs at once.
+            CHECK(command("idle", "start") == 5);
+            CHECK(field("idle", "state") == "running");
+            stop_driverd(driverd);
+            // driverd stopped its drivers on the way out.
+            CHECK(sys::open("/scheme/test.serve/", redox::O_RDONLY) == -redox::ENODEV);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("driverd: serve: started /scheme/initfs/bin/test-drv-serve") != std::string::npos);
+    CHECK(run.console.find("serve: serving test.serve") != std::string::npos); // its output, copied
+}
+
+TEST_CASE("driverd: a crashing driver is restarted after a doubling back-off, then given up")
+{
+    auto run = boot(
+        [] {
+            configure("crash",
+                "command=/scheme/initfs/bin/test-drv-crash\nbackoff_ms=100\nbackoff_max_ms=400\n"
+                "max_crashes=4\ncrash_window_s=60\n");
+            long driverd = start_driverd();
+            // Between crashes: backoff, with the time left until the next start.
+            CHECK(wait_for_state("crash", "backoff"));
+            std::string next = field("crash", "next restart");
+            CHECK(next.rfind("in ", 0) == 0);
+            CHECK(to_long(next.substr(3)) <= 400);
+            CHECK(wait_for_state("crash", "failed", 60'000));
+            CHECK(field("crash", "last exit") == "killed by SIGSEGV");
+            CHECK(field("crash", "crashes").rfind("5 in the last 60 s", 0) == 0);
+            CHECK(field("crash", "restarts") == "4");
+
+            // Each start printed its time: the gaps are the back-off, doubling up to the maximum.
+            std::string log = read_file("/scheme/driver/crash/log");
+            std::vector<long> starts;
+            std::size_t at = 0;
+            while ((at = log.find("start ", at)) != std::string::npos) {
+                starts.push_back(std::stol(log.substr(at + 6)));
+                at += 6;
+            }
+            CHECK(starts.size() == 5);
+            const long expected[] = { 100, 200, 400, 400 };
+            for (std::size_t i = 1; i < starts.size() && i <= 4; ++i) {
+                long gap = starts[i] - starts[i - 1];
+                CHECK(gap >= expected[i - 1]);
+                CHECK(gap < expected[i - 1] + 50);
+            }
+            // Failed: no more restarts, however long we wait.
+            sleep_ms(5'000);
+            CHECK(field("crash", "state") == "failed");
+            CHECK(field("crash", "restarts") == "4");
+
+            // driverctl start tries again (with a fresh crash count).
+            CHECK(command("crash", "start") == 5);
+            CHECK(wait_for_state("crash", "backoff"));
+            CHECK(field("crash", "crashes").rfind("1 in the last 60 s", 0) == 0);
+            CHECK(command("crash", "stop") == 4);
+            CHECK(field("crash", "state") == "stopped");
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("driverd: crash: killed by SIGSEGV; restarting in 100 ms") != std::string::npos);
+    CHECK(run.console.find("driverd: crash: killed by SIGSEGV; restarting in 200 ms") != std::string::npos);
+    CHECK(run.console.find("5 crashes within 60 s: not restarting it") != std::string::npos);
+}
+
+TEST_CASE("driverd: a non-zero exit is a crash; the back-off starts over after a driver ran 10 s")
+{
+    auto run = boot(
+        [] {
+            configure("exit3", "command=/scheme/initfs/bin/test-drv-crash exit\nbackoff_ms=100\nmax_crashes=100\n");
+            configure("late", "command=/scheme/initfs/bin/test-drv-crash late\nbackoff_ms=100\nmax_crashes=100\n");
+            long driverd = start_driverd();
+            CHECK(wait_until([] { return to_long(field("exit3", "restarts")) >= 3; }));
+            CHECK(field("exit3", "last exit") == "exited with status 3");
+            CHECK(command("exit3", "stop") == 4);
+            // `late` crashes after 11 s each time: every restart waits the first back-off.
+            CHECK(wait_until([] { return to_long(field("late", "restarts")) >= 2; }, 60'000));
+            CHECK(command("late", "stop") == 4);
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("exit3: exited with status 3; restarting in 400 ms") != std::string::npos);
+    CHECK(run.console.find("late: killed by SIGSEGV; restarting in 100 ms") != std::string::npos);
+    CHECK(run.console.find("late: killed by SIGSEGV; restarting in 200 ms") == std::string::npos);
+}
+
+TEST_CASE("driverd: a driver that exits with status 19 is absent and not restarted")
+{
+    auto run = boot(
+        [] {
+            configure("absent", "command=/scheme/initfs/bin/test-drv-absent\nbackoff_ms=10\n");
+            configure("missing", "command=no-such-driver --flag\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("absent", "absent"));
+            sleep_ms(2'000);
+            CHECK(field("absent", "state") == "absent");
+            CHECK(field("absent", "restarts") == "0");
+            CHECK(field("absent", "last exit") == "no such device (exit status 19)");
+            CHECK(read_file("/scheme/driver/absent/log") == "no device found\n");
+
+            // A program that is not there: failed, with the reason, and nothing retried.
+            CHECK(field("missing", "state") == "failed");
+            CHECK(field("missing", "last exit") == "exec failed: /bin/no-such-driver: No such file or directory");
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("driverd: absent: no such device (exit status 19): not restarting it") != std::string::npos);
+    CHECK(run.console.find("driverd: missing: exec failed") != std::string::npos);
+}
+
+TEST_CASE("driverd: the watchdog kills a driver whose scheme stops answering")
+{
+    auto run = boot(
+        [] {
+            configure("hang",
+                "command=/scheme/initfs/bin/test-drv-hang test.hang\nscheme=test.hang\nwatchdog_ms=200\n"
+                "backoff_ms=1000\n");
+            long driverd = start_driverd();
+            // It answers the first probe (running), then hangs: killed, counted as a crash.
+            CHECK(wait_for_state("hang", "running"));
+            long first = to_long(field("hang", "pid"));
+            CHECK(wait_for_state("hang", "backoff"));
+            CHECK(field("hang", "last exit") == "watchdog: no answer for 200 ms");
+            CHECK(field("hang", "crashes").rfind("1 in the last", 0) == 0);
+            // The callers stuck on the hung scheme got EIO when it was killed; restarted later.
+            CHECK(wait_for_state("hang", "running"));
+            CHECK(to_long(field("hang", "pid")) != first);
+            CHECK(command("hang", "stop") == 4);
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("driverd: hang: watchdog: no answer for 200 ms: killing pid") != std::string::npos);
+}
+
+TEST_CASE("driverd: a driver whose scheme never appears is killed by the watchdog")
+{
+    auto run = boot(
+        [] {
+            // Serves test.other, not the configured scheme.
+            configure("wrong",
+                "command=/scheme/initfs/bin/test-drv-serve test.other\nscheme=test.wrong\nwatchdog_ms=300\n"
+                "max_crashes=0\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("wrong", "failed"));
+            CHECK(field("wrong", "last exit") == "watchdog: scheme test.wrong not registered after 300 ms");
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+}
+
+TEST_CASE("driverd: the log keeps a driver's last 200 lines")
+{
+    auto run = boot(
+        [] {
+            configure("chatty", "command=/scheme/initfs/bin/test-drv-serve test.chatty 250\nscheme=test.chatty\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("chatty", "running"));
+            std::string log = read_file("/scheme/driver/chatty/log");
+            std::size_t lines = 0;
+            for (char c : log)
+                lines += c == '\n';
+            CHECK(lines == 200);
+            CHECK(log.rfind("line 50\n", 0) == 0); // "serving" and lines 1-49 fell out
+            CHECK(log.find("line 249\n") != std::string::npos);
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("chatty: line 249\n") != std::string::npos);
+}
+
+TEST_CASE("driver scheme: root-only writes, unknown drivers, bad commands and paths")
+{
+    auto run = boot(
+        [] {
+            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\n");
+            configure("typo", "command=/scheme/initfs/bin/test-drv-serve x\nautostart=maybe\nbackof_ms=5\n"
+                              "watchdog_ms=-1\nautostart=no\n");
+            configure("empty", "# nothing\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("serve", "running"));
+            // Bad lines are reported, not fatal; a file without a command is not loaded.
+            CHECK(field("typo", "state") == "stopped");
+            CHECK(sys::open("/scheme/driver/empty", redox::O_RDONLY) == -redox::ENOENT);
+
+            CHECK(sys::open("/scheme/driver/nosuch", redox::O_RDONLY) == -redox::ENOENT);
+            CHECK(sys::open("/scheme/driver/serve/other", redox::O_RDONLY) == -redox::ENOENT);
+            CHECK(sys::open("/scheme/driver/serve/log", redox::O_WRONLY) == -redox::EACCES);
+            CHECK(sys::open("/scheme/driver/serve", redox::O_RDONLY | redox::O_DIRECTORY) == -redox::ENOTDIR);
+            CHECK(command("serve", "explode") == -redox::EINVAL);
+            CHECK(field("serve", "state") == "running");
+
+            long child = spawn([] {
+                CHECK(sys::setreuid(1000, 1000) == 0);
+                // Anyone may read the status; only root may command.
+                CHECK(field("serve", "state") == "running");
+                CHECK(sys::open("/scheme/driver/serve", redox::O_WRONLY) == -redox::EACCES);
+                CHECK(sys::open("/scheme/driver/serve", redox::O_RDWR) == -redox::EACCES);
+                return 0;
+            });
+            CHECK(harness::wait_status(child) == 0);
+            CHECK(field("serve", "state") == "running");
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("/etc/drivers/typo: line 2: bad value for autostart: 'maybe'") != std::string::npos);
+    CHECK(run.console.find("/etc/drivers/typo: line 3: unknown key 'backof_ms'") != std::string::npos);
+    CHECK(run.console.find("/etc/drivers/typo: line 4: bad value for watchdog_ms: '-1'") != std::string::npos);
+    CHECK(run.console.find("/etc/drivers/empty: not loaded") != std::string::npos);
+}
+
+TEST_CASE("driverctl: status, list, log, start/stop/restart and its errors")
+{
+    auto run = boot(
+        [] {
+            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\nscheme=test.serve\n");
+            configure("absent", "command=/scheme/initfs/bin/test-drv-absent\n");
+            // Without driverd: a clear message.
+            CHECK(run_program({ "driverctl", "list" }) == 1);
+            long driverd = start_driverd();
+            CHECK(wait_for_state("serve", "running"));
+            CHECK(wait_for_state("absent", "absent"));
+            CHECK(run_program({ "driverctl", "list" }) == 0);
+            CHECK(run_program({ "driverctl", "status" }) == 0);
+            CHECK(run_program({ "driverctl", "status", "serve" }) == 0);
+            CHECK(run_program({ "driverctl", "log", "serve" }) == 0);
+            CHECK(run_program({ "driverctl", "status", "nosuch" }) == 1);
+            CHECK(run_program({ "driverctl", "stop", "nosuch" }) == 1);
+            CHECK(run_program({ "driverctl", "stop", "serve" }, 1000) == 1);
+            CHECK(field("serve", "state") == "running");
+            CHECK(run_program({ "driverctl", "restart", "serve" }) == 0);
+            CHECK(field("serve", "restarts") == "1");
+            CHECK(run_program({ "driverctl", "stop", "serve" }) == 0);
+            CHECK(field("serve", "state") == "stopped");
+            CHECK(run_program({ "driverctl", "start", "serve" }) == 0);
+            CHECK(run_program({ "driverctl", "start", "absent" }) == 1); // still no device
+            CHECK(run_program({ "driverctl", "frobnicate", "serve" }) == 2);
+            CHECK(run_program({ "driverctl" }) == 2);
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("driverctl: driverd is not running") != std::string::npos);
+    CHECK(run.console.find("driverctl: no driver named nosuch\n") != std::string::npos);
+    CHECK(run.console.find("driverctl: stop serve: Permission denied (only root") != std::string::npos);
+    CHECK(run.console.find("serve            running   pid") != std::string::npos);
+    CHECK(run.console.find("name: serve\nstate: running\n") != std::string::npos);
+    CHECK(run.console.find("serve: running (pid") != std::string::npos);
+    CHECK(run.console.find("serve: stopped\n") != std::string::npos);
+    CHECK(run.console.find("driverctl: absent: absent (last exit: no such device (exit status 19))") != std::string::npos);
+    CHECK(run.console.find("usage: driverctl") != std::string::npos);
+}

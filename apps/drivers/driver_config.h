@@ -1,0 +1,43 @@
+#pragma once
+// A driver's configuration, /etc/drivers/NAME: one `key=value` per line, `#` comments.
+//
+//   command=ata-driver ARGS...   the program (/bin/PROGRAM, or a path) and its arguments
+//   scheme=disk.ata              the scheme it serves (the watchdog probes it; optional)
+//   autostart=yes|no             started when driverd starts (default yes)
+//   backoff_ms=100               first delay before restarting after a crash; it doubles
+//   backoff_max_ms=30000         ... up to this
+//   max_crashes=5                more crashes than this within crash_window_s: failed
+//   crash_window_s=60
+//   watchdog_ms=5000             a scheme probe unanswered this long kills the driver (0 = off)
+//
+// Unknown keys and bad values are reported and skipped (the default stays): a typo must
+// not keep a disk driver from starting.
+#include "ktl/string.h"
+#include "ktl/vector.h"
+
+namespace drivers {
+
+using ktl::String;
+using ktl::StringView;
+using ktl::Vector;
+
+struct DriverConfig {
+    String name;
+    Vector<String> command;
+    String scheme;
+    bool autostart { true };
+    u64 backoff_ms { 100 };
+    u64 backoff_max_ms { 30'000 };
+    u64 max_crashes { 5 };
+    u64 crash_window_s { 60 };
+    u64 watchdog_ms { 5'000 };
+};
+
+// Parses a configuration file's text. Each problem is appended to `problems` as
+// "line N: what" and parsing goes on. The result has no command when none was given.
+DriverConfig parse_driver_config(StringView name, StringView text, Vector<String>& problems);
+
+// Splits at spaces and tabs.
+Vector<String> split_words(StringView text);
+
+} // namespace drivers
