@@ -2,7 +2,6 @@
 // time itself comes from the TSC, calibrated against the PIT at boot; the wall clock starts
 // from the CMOS real-time clock.
 #include "../kernel_core/hal/clock.h"
-#include "../kernel_core/hal/host.h"
 #include "arch.h"
 #include "clock.h"
 #include "kernel_mode.h"
@@ -80,11 +79,9 @@ i64 realtime_ns() { return s_epoch_at_boot_ns + static_cast<i64>(monotonic_ns())
 
 void timer_arm(u64 deadline_ns) { s_armed = deadline_ns; }
 
+// Any interrupt ends the wait: the scheduler then fires timers and runs host work (driver
+// interrupts, hal_interrupts.cpp).
 void idle(u64) { arch::wait_for_interrupt(); }
-
-// hal/host.h: a machine has no host threads queueing work.
-void run_host_work() {}
-bool host_work_possible() { return false; }
 
 } // namespace hal
 

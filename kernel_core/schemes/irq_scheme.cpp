@@ -45,9 +45,14 @@ IrqScheme::IrqScheme()
 
 IrqScheme::~IrqScheme()
 {
-    for (Line& line : m_lines)
+    // Teardown with drivers still running: their lines must not interrupt a kernel that is gone.
+    for (u8 number = 0; number < hal::IRQ_LINES; ++number) {
+        Line& line = m_lines[number];
+        if (!line.handles.is_empty())
+            hal::irq_disable(number);
         if (line.flood_timer.is_armed())
             the_kernel().scheduler().cancel(line.flood_timer);
+    }
     if (s_irq_scheme == this)
         s_irq_scheme = nullptr;
 }

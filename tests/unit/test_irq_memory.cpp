@@ -3,6 +3,7 @@
 #include "kernel_harness.h"
 
 #include "../../kernel_core/context.h"
+#include "../../kernel_core/hal/clock.h"
 #include "../../kernel_core/host_bridge.h"
 #include "../../kernel_core/kernel.h"
 #include "../../kernel_core/klog.h"
@@ -363,6 +364,70 @@ TEST_CASE("iopl: root only, levels 0-3, inherited by clone")
             return 0;
         });
         CHECK(harness::wait_status(user) == 0);
+        return 0;
+    });
+    CHECK(run.status == 0);
+}
+
+namespace {
+
+struct Proxy {
+    kernel::HostRequestQueue queue;
+    kernel::HostRequest request;
+    int timeouts = 0;
+    int taken = 0;
+    int exits = 0;
+};
+
+int proxy_main(void* argument)
+{
+    auto* proxy = static_cast<Proxy*>(argument);
+    if (!proxy->queue.take_until(hal::monotonic_ns() + 10'000'000))
+        ++proxy->timeouts;
+    if (proxy->queue.take_until(hal::monotonic_ns() + 10'000'000'000) == &proxy->request)
+        ++proxy->taken;
+    proxy->queue.take_until(~0ull); // idle until killed
+    return 0;
+}
+
+void count_exit(void* argument) { ++static_cast<Proxy*>(argument)->exits; }
+
+} // namespace
+
+TEST_CASE("host bridge: take_until times out, takes posted requests, and dies of SIGKILL; exit watches run")
+{
+    auto run = boot([] {
+        Proxy proxy;
+        auto started = kernel::spawn_host_context("proxy", proxy_main, &proxy);
+        CHECK(!started.is_error());
+        u32 pid = started.value();
+        CHECK(kernel::watch_context_exit(pid, count_exit, &proxy));
+        CHECK(!kernel::watch_context_exit(9999, count_exit, &proxy));
+        sleep_ms(20);
+        CHECK(proxy.timeouts == 1);
+        CHECK(proxy.taken == 0);
+        proxy.queue.post(proxy.request);
+        sleep_ms(1);
+        CHECK(proxy.taken == 1);
+        // Idle in take_until, SIGKILL ends it.
+        CHECK(sys::kill(pid, redox::SIGKILL) == 0);
+        int status = harness::wait_status(pid);
+        CHECK(redox::wifsignaled(status));
+        CHECK(redox::wtermsig(status) == redox::SIGKILL);
+        CHECK(proxy.exits == 1);
+
+        // A normal exit runs the watch too; an unwatched callback does not run.
+        Proxy other;
+        long child = spawn([] {
+            sleep_ms(5);
+            return 3;
+        });
+        CHECK(kernel::watch_context_exit(static_cast<u32>(child), count_exit, &other));
+        CHECK(kernel::watch_context_exit(static_cast<u32>(child), count_exit, &other));
+        CHECK(kernel::unwatch_context_exit(static_cast<u32>(child), count_exit, &other));
+        CHECK(!kernel::unwatch_context_exit(static_cast<u32>(child), count_exit, &proxy));
+        CHECK(harness::wait_status(child) == (3 << 8));
+        CHECK(other.exits == 1);
         return 0;
     });
     CHECK(run.status == 0);
