@@ -148,6 +148,7 @@
 #undef SYS_setpgid
 #undef SYS_umask
 #undef SYS_getppid
+#undef SYS_iopl
 #undef SYS_sigaction
 #undef SYS_clone
 #undef SYS_getpgid
