@@ -22,9 +22,16 @@ public:
 
 class DeviceBus {
 public:
-    // Claims [base, base + count) for `device` (which must outlive the bus).
-    void claim(uint16_t base, uint16_t count, PortDevice& device);
+    static constexpr uint8_t LINES = 16;
 
+    // Claims [base, base + count) for `device` (which must outlive the bus, or be released).
+    // An overlapping claim is refused (logged).
+    void claim(uint16_t base, uint16_t count, PortDevice& device);
+    // Gives back every range `device` claimed (its ports float again).
+    void release(PortDevice& device);
+
+    // Port I/O as a driver does it: width is 1, 2 or 4 (other widths: reads all ones, writes
+    // ignored); values are masked to the width. Core thread only.
     uint32_t port_in(uint16_t port, unsigned width);
     void port_out(uint16_t port, unsigned width, uint32_t value);
     void port_in_string(uint16_t port, unsigned width, void* buffer, size_t count);
@@ -32,12 +39,18 @@ public:
 
     // Interrupt lines, driven by the device models (level: true = asserted). A line that
     // rises while enabled is delivered to the core; enabling a line that is still asserted
-    // delivers it again. These back hal::irq_enable / irq_disable in the sim.
+    // delivers it again. These back hal::irq_enable / irq_disable in the sim
+    // (hal_interrupts.cpp): a line is available to drivers when a device model claimed it.
     void set_line(uint8_t line, bool asserted);
     void enable_line(uint8_t line);
     void disable_line(uint8_t line);
     bool line_claimed(uint8_t line) const;
     void claim_line(uint8_t line);
+    bool line_level(uint8_t line) const;
+    bool line_enabled(uint8_t line) const;
+
+    // Forgets every claim, level and mask (tests; redox-sim's shutdown).
+    void reset();
 
 private:
     struct Range {
@@ -48,9 +61,9 @@ private:
     Range* find(uint16_t port);
     Range m_ranges[32] {};
     size_t m_range_count { 0 };
-    bool m_level[16] {};
-    bool m_enabled[16] {};
-    bool m_claimed[16] {};
+    bool m_level[LINES] {};
+    bool m_enabled[LINES] {};
+    bool m_claimed[LINES] {};
 };
 
 // The simulator's bus (created by redox-sim at start-up with the devices its options ask for).
