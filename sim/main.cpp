@@ -2,7 +2,9 @@
 #include "../fuse_bridge/bridge.h"
 #include "../orbital_sdl/sdl_display.h"
 #include "../kernel_core/kernel.h"
+#include "devices/machine.h"
 #include "disk_image.h"
+#include "driver_host/driver_host.h"
 #include "host_signals.h"
 #include "hal/host_work.h"
 #include "hal/sim_state.h"
@@ -108,6 +110,26 @@ int main(int argc, char** argv)
             return std::string();
         })
         ->capture_default_str();
+    // The simulated PC's devices, for drivers (sim/devices/machine.h).
+    sim::MachineOptions machine;
+    auto serial_check = [](const std::string& text) { return sim::check_serial_option(text); };
+    auto* com1_option = app.add_option("--com1", machine.com1,
+                               "COM1 (0x3F8, IRQ 4): unix:PATH (listen on a Unix socket), pty:[LINK] (a pseudo-terminal, "
+                               "LINK a symlink to it), null (nothing plugged in) or none (no UART). Default pty: "
+                               "(its path is logged at info), none with --seed")
+                             ->check(serial_check);
+    app.add_option("--com2", machine.com2, "COM2 (0x2F8, IRQ 3), as --com1")->check(serial_check)->capture_default_str();
+    app.add_option("--ata-disk", machine.ata_disk,
+        "Image file of the ATA disk on the primary IDE channel (0x1F0, IRQ 14), opened read-write; "
+        "without it the channel has no drive");
+    sim::DriverHostOptions drivers;
+    drivers.directory = sim::default_driver_directory();
+    app.add_option("--driver-dir", drivers.directory,
+           "Where driver executables are (the registry programs ata-driver... and hostdriver start them from there)")
+        ->capture_default_str();
+    auto* driver_socket_option = app.add_option("--driver-socket", drivers.socket_path,
+        "Listen at PATH for drivers started by hand (default $XDG_RUNTIME_DIR/redox-sim/drivers.sock; "
+        "not with --seed unless given)");
     app.set_version_flag("--version", "redox-sim 0.1.0");
     CLI11_PARSE(app, argc, argv);
 
@@ -133,6 +155,14 @@ int main(int argc, char** argv)
     if (created && !run_command && isatty(STDIN_FILENO))
         std::fprintf(stderr, "redox-sim: new disk image %s (%llu MiB, sparse); --fresh starts over, --memory keeps nothing\n",
             image_path.c_str(), static_cast<unsigned long long>(image_size >> 20));
+    // A deterministic run takes no input from a terminal unless asked to.
+    if (seed != 0 && com1_option->count() == 0)
+        machine.com1 = "none";
+    machine.com1_optional = com1_option->count() == 0;
+    if (use_image)
+        machine.boot_image = image_path;
+    if (!sim::machine_start(machine))
+        return 1;
     sim::hal_settings().virtual_clock = seed != 0;
     sim::hal_settings().seed = seed;
     // The desktop opens where there is a display to open it on.
@@ -161,12 +191,16 @@ int main(int argc, char** argv)
     // A deterministic run takes no input from Linux processes, unless asked to.
     bool mount = !no_mount && (seed == 0 || mount_option->count() > 0);
     fuse_bridge::Bridge* bridge = mount ? fuse_bridge::start(mount_path) : nullptr;
+    drivers.listen = seed == 0 || driver_socket_option->count() > 0;
+    sim::driver_host_start(drivers);
     int status;
     {
         kernel::Kernel kernel(config);
         status = kernel.run();
     }
     fuse_bridge::stop(bridge);
+    sim::driver_host_stop();
+    sim::machine_stop();
     orbital_sdl::stop();
     sim::console_restore();
     std::fflush(stdout);
