@@ -1,0 +1,170 @@
+// Host headers first: the Redox ABI headers connection.h pulls in name the same constants.
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+
+namespace {
+// Linux values, captured before the Redox ABI headers (through connection.h) take these names.
+constexpr int linux_sigkill = SIGKILL;
+constexpr int linux_wnohang = WNOHANG;
+constexpr int linux_eintr = EINTR;
+} // namespace
+
+#include "../hal/host_work.h"
+#include "connection.h"
+
+namespace sim::driver_host {
+
+Connection::Connection(std::string name, int socket, pid_t linux_pid, int output)
+    : m_name(std::move(name)), m_socket(socket), m_linux_pid(linux_pid), m_output(output)
+{
+}
+
+Connection::~Connection()
+{
+    if (m_socket >= 0)
+        close(m_socket);
+    if (m_output >= 0)
+        close(m_output);
+}
+
+void Connection::start_reader(const std::shared_ptr<Connection>& connection)
+{
+    std::thread(&Connection::read_loop, connection.get(), connection).detach();
+}
+
+void Connection::kill_process()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_linux_pid > 0 && !m_reaped)
+        ::kill(m_linux_pid, linux_sigkill);
+}
+
+bool Connection::post(const std::shared_ptr<Connection>& self, Inbound* item)
+{
+    if (sim::host_work_post([self, item] { self->deliver(item); }))
+        return true;
+    delete item; // the core has stopped
+    return false;
+}
+
+void Connection::deliver(Inbound* item)
+{
+    if (proxy_gone) {
+        delete item;
+        return;
+    }
+    bool hang_up = item->kind == Inbound::Kind::HungUp;
+    hung_up |= hang_up;
+    inbox.post(*item);
+    // The proxy may be blocked in a call for the driver (a scheme channel read) that will
+    // never return now: interrupt it (proxy.cpp's handler of this signal finishes it).
+    if (hang_up && in_call && proxy_pid)
+        kernel::signal_host_context(proxy_pid, DRIVER_GONE_SIGNAL);
+}
+
+void Connection::proxy_exited()
+{
+    proxy_gone = true;
+    while (!inbox.is_empty()) {
+        kernel::HostRequest* request = inbox.take_until(0);
+        delete static_cast<Inbound*>(request);
+    }
+    kill_process();
+    // A driver started by hand learns it at once (the reader thread too).
+    shutdown(m_socket, SHUT_RDWR);
+}
+
+bool Connection::reap(bool& signalled, int& value)
+{
+    if (m_linux_pid <= 0)
+        return false;
+    // Wait without reaping, so that kill_process never signals a recycled pid.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (;;) {
+        siginfo_t info {};
+        int r = waitid(P_PID, static_cast<id_t>(m_linux_pid), &info, WEXITED | WNOWAIT | linux_wnohang);
+        if (r == 0 && info.si_pid == m_linux_pid)
+            break;
+        if (r < 0 && errno != linux_eintr) {
+            std::lock_guard lock(m_mutex);
+            m_reaped = true; // not our child any more (someone else reaped it)
+            return false;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill_process(); // it closed the socket but lives on: it is not a driver any more
+            deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+        }
+        usleep(5000);
+    }
+    std::lock_guard lock(m_mutex);
+    int status = 0;
+    pid_t r;
+    do
+        r = waitpid(m_linux_pid, &status, 0);
+    while (r < 0 && errno == linux_eintr);
+    m_reaped = true;
+    if (r != m_linux_pid)
+        return false;
+    signalled = WIFSIGNALED(status);
+    value = signalled ? WTERMSIG(status) : WEXITSTATUS(status);
+    return true;
+}
+
+void Connection::read_loop(std::shared_ptr<Connection> self)
+{
+    pollfd fds[2] = { { m_socket, POLLIN, 0 }, { m_output, POLLIN, 0 } };
+    auto read_output = [&] {
+        char buffer[4096];
+        ssize_t n = read(m_output, buffer, sizeof buffer);
+        if (n < 0 && errno == linux_eintr)
+            return true;
+        if (n <= 0) {
+            fds[1].fd = -1;
+            return false;
+        }
+        auto* item = new Inbound;
+        item->kind = Inbound::Kind::Output;
+        item->output.assign(buffer, static_cast<std::size_t>(n));
+        return post(self, item);
+    };
+    bool open = true;
+    while (open) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == linux_eintr)
+                continue;
+            break;
+        }
+        if (fds[1].fd >= 0 && fds[1].revents) {
+            if (!read_output() && fds[1].fd >= 0)
+                break; // the core has stopped
+        }
+        if (fds[0].revents) {
+            auto* item = new Inbound;
+            int r = wire::receive_message(m_socket, item->message);
+            if (r <= 0) {
+                delete item;
+                open = false;
+            } else if (!post(self, item)) {
+                break;
+            }
+        }
+    }
+    // What a dying driver printed last (a sanitizer report) comes before the hang-up.
+    auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (fds[1].fd >= 0 && std::chrono::steady_clock::now() < drain_until) {
+        if (poll(&fds[1], 1, 100) > 0)
+            read_output();
+    }
+    auto* hung_up = new Inbound;
+    hung_up->kind = Inbound::Kind::HungUp;
+    hung_up->status_known = reap(hung_up->signalled, hung_up->value);
+    post(self, hung_up);
+}
+
+} // namespace sim::driver_host

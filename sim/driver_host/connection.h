@@ -1,0 +1,94 @@
+#pragma once
+// One remote driver's connection: the socket to its Linux process, the host thread that
+// reads it, and the inbox its proxy context (proxy.cpp) takes messages from.
+//
+// Threads: the reader thread only reads the socket and the driver's output pipe and posts
+// what it got as host work (sim/hal/host_work.h); everything else happens on the core's
+// thread, in the proxy context or in host work. When the socket ends (the process died or
+// exited) the reader reaps the process (if the simulator started it) and posts HungUp with
+// how it ended.
+#include "../../drivers/remote/wire_protocol.h"
+
+#include <sys/types.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "../../kernel_core/abi/redox/undef_host_macros.h"
+// <sys/stat.h> makes these macros for st_atim.tv_sec...; redox::Stat has members so named.
+#undef st_atime
+#undef st_mtime
+#undef st_ctime
+// clang-format off
+#include "../../kernel_core/abi/redox/flags.h"
+#include "../../kernel_core/host_bridge.h"
+// clang-format on
+
+namespace sim::driver_host {
+
+// Raised on a proxy blocked in a call for its driver when the driver's process is gone; the
+// proxy's handler for it finishes the proxy. A driver can not change its handling.
+constexpr int DRIVER_GONE_SIGNAL = redox::SIGUSR2;
+
+// What the reader thread hands the proxy.
+struct Inbound : kernel::HostRequest {
+    enum class Kind { Message, Output, HungUp };
+    Kind kind { Kind::Message };
+    wire::Message message; // Message
+    std::string output; // Output: bytes the Linux process wrote to its stdout / stderr
+    // HungUp: how the process ended, when the simulator started (and so reaped) it.
+    bool status_known { false };
+    bool signalled { false }; // killed by signal `value`, else exited with status `value`
+    int value { 0 };
+};
+
+class Connection {
+public:
+    // `linux_pid` is 0 for a driver started by hand (connected to the listening socket);
+    // `output` is the read end of its stdout/stderr pipe, or -1.
+    Connection(std::string name, int socket, pid_t linux_pid, int output);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Starts the reader thread (it keeps the connection alive until it ends).
+    static void start_reader(const std::shared_ptr<Connection>& connection);
+
+    const std::string& name() const { return m_name; }
+    int socket() const { return m_socket; }
+    pid_t linux_pid() const { return m_linux_pid; }
+
+    // Kills the Linux process (SIGKILL) unless it was reaped already. Any thread.
+    void kill_process();
+
+    // Core thread.
+    kernel::HostRequestQueue inbox;
+    u32 proxy_pid { 0 };
+    bool in_call { false }; // the proxy is performing a syscall for the driver
+    bool proxy_gone { false };
+    bool hung_up { false }; // the HungUp item was delivered
+    std::size_t max_payload { 64 * 1024 }; // agreed at START
+    // The signal the Linux process said it is dying of (a driver started by hand).
+    int announced_signal { 0 };
+
+    // Host work: queues `item` for the proxy (or drops it when the proxy is gone).
+    void deliver(Inbound* item);
+    // In the exiting proxy context: the proxy is gone; its Linux process goes too.
+    void proxy_exited();
+
+private:
+    void read_loop(std::shared_ptr<Connection> self);
+    bool post(const std::shared_ptr<Connection>& self, Inbound* item);
+    bool reap(bool& signalled, int& value);
+
+    std::string m_name;
+    int m_socket;
+    pid_t m_linux_pid;
+    int m_output;
+    std::mutex m_mutex;
+    bool m_reaped { false }; // guarded by m_mutex: once true the pid may belong to someone else
+};
+
+} // namespace sim::driver_host
