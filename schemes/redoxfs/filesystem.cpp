@@ -288,8 +288,6 @@ ErrorOr<void> FileSystem::read_data(const BlockPtr& ptr, u8* buffer)
 
 ErrorOr<u8*> FileSystem::modify(BlockPtr& ptr)
 {
-    if (m_broken)
-        return fail(EIO, "a commit failed: remount to continue");
     if (!ptr.is_null()) {
         Cached* c = m_cache->find(ptr.addr);
         if (c && c->dirty)
@@ -316,8 +314,6 @@ ErrorOr<u8*> FileSystem::modify(BlockPtr& ptr)
 
 ErrorOr<void> FileSystem::write_data(BlockPtr& ptr, const u8* buffer)
 {
-    if (m_broken)
-        return fail(EIO, "a commit failed: remount to continue");
     m_changed = true;
     if (!ptr.is_null() && is_owned(ptr.addr)) {
         if (m_device.write_block(ptr.addr, buffer).is_error())
@@ -372,8 +368,6 @@ ErrorOr<u64> FileSystem::read_run(const Node* node, u64 first, u64 count, u8* bu
 ErrorOr<void> FileSystem::write_run(Node* node, u64 first, u64 count, const u8* buffer, u64& done)
 {
     done = 0;
-    if (m_broken)
-        return fail(EIO, "a commit failed: remount to continue");
     count = ktl::min(count, RUN_BLOCKS);
     m_changed = true;
     // Grow the table tree for the last block first: the slots below then stay where they are.
@@ -753,8 +747,6 @@ ErrorOr<void> FileSystem::release(u32 id)
     if (!orphan)
         return {};
     begin_op();
-    if (m_broken)
-        return Error::from_errno(EIO); // stays listed; the next mount frees it
     TRY(ensure_space(META_RESERVE, true));
     TRY(free_node(id));
     drop_orphan(id);
@@ -1176,42 +1168,68 @@ ErrorOr<void> FileSystem::commit()
 // Also called in the middle of an operation (ensure_space): keeps every cached block.
 ErrorOr<void> FileSystem::commit_now()
 {
-    if (m_broken)
-        return fail(EIO, "a commit failed: remount to continue");
     if (!m_changed)
         return {};
-    auto result = commit_steps();
-    // After a failed write or flush nothing says what reached the disk (a failed flush may
-    // have lost writes that looked done): refuse further changes until a remount, which
-    // finds the last commit that did complete.
-    if (result.is_error())
-        m_broken = true;
-    return result;
+    return commit_steps();
 }
 
 ErrorOr<void> FileSystem::commit_steps()
 {
-    TRY(flush_tree(m_header.tree, m_header.tree_levels, KIND_NODES));
-    TRY(commit_bitmap());
-    if (m_cache->dirty != 0)
+    auto written = flush_tree(m_header.tree, m_header.tree_levels, KIND_NODES);
+    if (!written.is_error())
+        written = commit_bitmap();
+    if (!written.is_error() && m_cache->dirty != 0)
         return fail(EIO, "internal error: %llu modified blocks are not reachable at commit",
             static_cast<unsigned long long>(m_cache->dirty));
-    if (m_device.flush().is_error())
-        return fail(EIO, "flush failed before the header write");
+    if (!written.is_error() && m_device.flush().is_error())
+        written = fail(EIO, "flush failed before the header write");
+    if (written.is_error()) {
+        prepare_commit_retry(false);
+        return written;
+    }
     Header previous = m_header;
     ++m_header.generation;
     m_header.used_blocks = m_used;
-    auto written = write_header();
+    written = write_header();
     if (!written.is_error() && m_device.flush().is_error())
         written = fail(EIO, "flush failed after the header write");
     if (written.is_error()) {
         m_header.generation = previous.generation;
+        prepare_commit_retry(true);
         return written;
     }
     m_committed = m_bits;
     m_reserved = 0;
     m_changed = false;
     return {};
+}
+
+// A commit failed; the transaction stays open (m_changed) so that the next commit tries
+// again, once the disk works (its driver restarted, say).
+// - Before the header write, the last commit is all the disk says. What this attempt
+//   wrote went to blocks that commit does not use, but a failed write or flush says
+//   nothing about what reached the disk: every block of the transaction still in memory
+//   (a block of the transaction is in memory, and so is every block above it: changing a
+//   block changes its parent) is marked modified again, so the next commit writes all of
+//   them again. File data went to the disk when it was written; the next commit's flushes
+//   make it durable (a disk that lost completed writes has lost data, which the checksums
+//   then report).
+// - From the header write on, the new header may be on the disk: from now on its blocks
+//   are as untouchable as the last commit's (copy-on-write, never overwritten or reused)
+//   until a commit succeeds, whichever of the two headers the disk ends up with.
+void FileSystem::prepare_commit_retry(bool header_attempted)
+{
+    if (header_attempted) {
+        for (usize w = 0; w < m_committed.size(); ++w)
+            m_committed[w] |= m_bits[w];
+        return;
+    }
+    for (Cached* c : m_cache->slots) {
+        if (c && !c->dirty && is_owned(c->addr)) {
+            c->dirty = true;
+            ++m_cache->dirty;
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@
 // data); commit() writes them all, flushes, then writes the next header of the ring and
 // flushes again. Blocks freed by the running transaction become reusable only after the
 // commit that frees them, so a crash at any moment leaves the last commit intact.
+// A commit that fails (the disk driver died, say) leaves the last commit on disk, and the
+// running transaction goes on: the next commit writes all of its metadata again.
 //
 // Errors are positive Linux errno values; after EIO, last_error() says why.
 #include "block_device.h"
@@ -195,6 +197,7 @@ private:
     ErrorOr<void> write_header();
     ErrorOr<void> commit_now();
     ErrorOr<void> commit_steps();
+    void prepare_commit_retry(bool header_attempted);
     ErrorOr<void> load_bitmap();
     ErrorOr<void> commit_bitmap();
     ErrorOr<bool> is_ancestor(u32 ancestor, u32 dir);
@@ -212,7 +215,6 @@ private:
     Time m_now {};
     usize m_dirty_limit { 16384 };
     bool m_mounted { false };
-    bool m_broken { false }; // a commit failed: refuse changes until a remount
     bool m_changed { false };
     char m_error[256] {};
     struct Hold {
