@@ -30,11 +30,26 @@ using ktl::StringView;
 
 constexpr usize BATCH = 32;
 
-// The disk through the `disk` scheme: one seek and one read / write per run of blocks
-// (the scheme passes a whole run to the HAL in one call).
+// The disk through a scheme (`disk`, or a driver's such as `disk.ata`): one seek and one
+// read / write per run of blocks (the scheme passes a whole run to the device at once).
+//
+// A disk served by a driver goes away when the driver dies: its scheme closes, calls in
+// flight and later calls on the fd fail with EIO, and opens fail with ENODEV until the
+// supervisor (driverd) has restarted it. So a transfer or flush failing with EIO or ENODEV
+// reopens the disk, waiting up to REOPEN_WAIT_MS for it to come back, and is tried once
+// more; if that fails too, the caller gets EIO (and a failed commit is tried again by the
+// next one: filesystem.h).
 class FdBlockDevice final : public redoxfs::BlockDevice {
 public:
-    FdBlockDevice(int fd, u64 blocks) : m_fd(fd), m_blocks(blocks) {}
+    FdBlockDevice(StringView path, int fd, u64 blocks) : m_path(path), m_fd(fd), m_blocks(blocks) {}
+    ~FdBlockDevice() override
+    {
+        if (m_fd >= 0)
+            sys::close(m_fd);
+    }
+    FdBlockDevice(const FdBlockDevice&) = delete;
+    FdBlockDevice& operator=(const FdBlockDevice&) = delete;
+
     ErrorOr<void> read_block(u64 index, u8* buffer) override { return transfer(index, 1, buffer, false); }
     ErrorOr<void> write_block(u64 index, const u8* buffer) override
     {
@@ -50,38 +65,105 @@ public:
     }
     ErrorOr<void> flush() override
     {
+        if (m_fd < 0 && !reopen(0, REOPEN_NOW))
+            return ktl::Error::from_errno(redox::EIO);
         long r = sys::fsync(m_fd);
-        if (r < 0)
-            return ktl::Error::from_errno(static_cast<int>(-r));
-        return {};
+        if (is_gone(r) && reopen(r, REOPEN_WAIT_MS))
+            r = sys::fsync(m_fd);
+        return result(r);
     }
     u64 block_count() const override { return m_blocks; }
 
 private:
+    static constexpr u64 REOPEN_WAIT_MS = 10'000;
+    static constexpr u64 REOPEN_NOW = 0; // one try: the disk stayed away before
+    static constexpr u64 REOPEN_PAUSE_MS = 20;
+
+    // The errors of a disk whose driver died (or was restarted).
+    static bool is_gone(long r) { return r == -redox::EIO || r == -redox::ENODEV; }
+
+    // A disk that is gone is an I/O error to the file system.
+    static ErrorOr<void> result(long r)
+    {
+        if (r >= 0)
+            return {};
+        return ktl::Error::from_errno(is_gone(r) ? redox::EIO : static_cast<int>(-r));
+    }
+
     ErrorOr<void> transfer(u64 index, u64 count, u8* buffer, bool write)
     {
         if (index > m_blocks || count > m_blocks - index)
             return ktl::Error::from_errno(redox::EIO);
         if (count == 0)
             return {};
+        if (m_fd < 0 && !reopen(0, REOPEN_NOW))
+            return ktl::Error::from_errno(redox::EIO);
+        long r = attempt(index, count, buffer, write);
+        if (is_gone(r) && reopen(r, REOPEN_WAIT_MS))
+            r = attempt(index, count, buffer, write);
+        return result(r);
+    }
+
+    // One seek (when needed) and one read or write: 0 or -errno (a short transfer is EIO).
+    long attempt(u64 index, u64 count, u8* buffer, bool write)
+    {
         long r = 0;
         if (index != m_position) {
             r = sys::lseek(m_fd, static_cast<long>(index * redoxfs::BLOCK_SIZE), redox::SEEK_SET);
             if (r < 0) {
                 m_position = ~0ull;
-                return ktl::Error::from_errno(static_cast<int>(-r));
+                return r;
             }
         }
         usize length = static_cast<usize>(count * redoxfs::BLOCK_SIZE);
         r = write ? sys::write(m_fd, buffer, length) : sys::read(m_fd, buffer, length);
         if (r < 0 || r != static_cast<long>(length)) {
             m_position = ~0ull; // unknown: seek next time
-            return ktl::Error::from_errno(r < 0 ? static_cast<int>(-r) : redox::EIO);
+            return r < 0 ? r : -redox::EIO;
         }
         m_position = index + count;
-        return {};
+        return 0;
     }
 
+    // Opens the disk again, waiting up to wait_ms while its scheme is absent; false when it
+    // did not come back (or came back as something else: another size). After a failure the
+    // fd stays closed, and each later transfer tries once more without waiting.
+    bool reopen(long error, u64 wait_ms)
+    {
+        int n = static_cast<int>(m_path.length());
+        if (wait_ms)
+            io::print(2, "redoxfsd: %.*s: %s; waiting for the disk to come back\n", n, m_path.c_str(),
+                redox::error_string(static_cast<int>(-error)));
+        if (m_fd >= 0)
+            sys::close(m_fd);
+        m_fd = -1;
+        m_position = ~0ull;
+        for (u64 waited = 0;; waited += REOPEN_PAUSE_MS) {
+            long fd = sys::open(m_path, redox::O_RDWR);
+            if (fd >= 0) {
+                redox::Stat st {};
+                long r = sys::fstat(static_cast<int>(fd), st);
+                if (r < 0 || st.st_size / redoxfs::BLOCK_SIZE != m_blocks) {
+                    io::print(2, "redoxfsd: %.*s: the disk came back with another size\n", n, m_path.c_str());
+                    sys::close(static_cast<int>(fd));
+                    return false;
+                }
+                m_fd = static_cast<int>(fd);
+                io::print(2, "redoxfsd: %.*s: the disk is back\n", n, m_path.c_str());
+                return true;
+            }
+            // ENODEV: the scheme is not registered (yet); EIO: the old one is going away.
+            if ((fd != -redox::ENODEV && fd != -redox::ENOENT && fd != -redox::EIO) || waited >= wait_ms)
+                break;
+            redox::TimeSpec pause { 0, static_cast<i32>(REOPEN_PAUSE_MS * 1'000'000), 0 };
+            sys::nanosleep(pause, nullptr);
+        }
+        if (wait_ms)
+            io::print(2, "redoxfsd: %.*s: the disk did not come back\n", n, m_path.c_str());
+        return false;
+    }
+
+    ktl::String m_path;
     int m_fd;
     u64 m_blocks;
     u64 m_position { ~0ull }; // the fd's offset in blocks, when known
@@ -223,7 +305,7 @@ static int redoxfsd_main(int argc, char** argv, char** envp)
         sys::close(disk_fd);
         return 1;
     }
-    auto* device = new FdBlockDevice(disk_fd, st.st_size / redoxfs::BLOCK_SIZE);
+    auto* device = new FdBlockDevice(disk_path, disk_fd, st.st_size / redoxfs::BLOCK_SIZE);
     auto* scratch = new u8[redoxfs::BLOCK_SIZE];
     bool blank = is_blank(*device, scratch);
     delete[] scratch;
@@ -239,7 +321,6 @@ static int redoxfsd_main(int argc, char** argv, char** envp)
         if (made.is_error()) {
             io::print(2, "redoxfsd: %s: can not create a file system: error %d\n", disk_path, made.error().code);
             delete device;
-            sys::close(disk_fd);
             return 1;
         }
     }
@@ -251,7 +332,6 @@ static int redoxfsd_main(int argc, char** argv, char** envp)
             why.chars());
         delete fs;
         delete device;
-        sys::close(disk_fd);
         return 1;
     }
     auto* server = new redoxfs::Server(*fs);
@@ -281,8 +361,7 @@ static int redoxfsd_main(int argc, char** argv, char** envp)
     (void)committed.is_error();
     delete server;
     delete fs;
-    delete device;
-    sys::close(disk_fd);
+    delete device; // closes the disk
     return status;
 }
 

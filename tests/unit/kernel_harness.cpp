@@ -113,4 +113,5 @@ REDOX_PROGRAM("test-init", test_init)
 
 // filed is killed at the end of each boot while it serves requests: in one address space a
 // killed program's heap (its whole file system) is never reclaimed. Not a kernel leak.
-extern "C" const char* __lsan_default_suppressions() { return "leak:filed_main\n"; }
+// The same for redoxfsd in the driver supervisor's tests (test_driver_supervisor.cpp).
+extern "C" const char* __lsan_default_suppressions() { return "leak:filed_main\nleak:redoxfsd_main\n"; }

@@ -7,9 +7,12 @@
 #include "redox/program.h"
 
 #include "../fake_hal/fake_hal.h"
+#include "../../schemes/redoxfs/filesystem.h"
+#include "../../schemes/redoxfs/fsck.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -110,6 +113,105 @@ int fake_hanging_driver(int argc, char** argv, char**)
     return serve_scheme(argv[1], 1);
 }
 REDOX_PROGRAM("test-drv-hang", fake_hanging_driver)
+
+// test-drv-disk: serves `disk.test`, whose `0` is the FakeDisk below (it outlives the
+// driver, like a real disk). It can crash in the middle of a write request.
+struct FakeDisk {
+    std::vector<std::uint8_t> bytes;
+    long writes { 0 };
+    long crash_at_write { -1 }; // crash (SIGSEGV, unanswered) on this write request, once
+};
+FakeDisk* g_fake_disk = nullptr; // one address space: the test sets it before the driver runs
+
+int fake_disk_driver(int, char**, char**)
+{
+    FakeDisk& disk = *g_fake_disk;
+    long channel = sys::open(":disk.test", redox::O_CREAT | redox::O_RDWR);
+    if (channel < 0)
+        return 1;
+    int ch = static_cast<int>(channel);
+    for (;;) {
+        redox::SchemeRequest requests[8];
+        long n = sys::read(ch, requests, sizeof requests);
+        if (n <= 0)
+            return 0;
+        for (long i = 0; i < n / static_cast<long>(sizeof(redox::SchemeRequest)); ++i) {
+            const redox::SchemeRequest& r = requests[i];
+            const std::uint64_t* a = r.args;
+            long result = 0;
+            std::uint64_t size = disk.bytes.size();
+            switch (r.opcode) {
+            case redox::OP_CLOSE:
+                continue;
+            case redox::OP_OPENAT: {
+                ktl::StringView path(reinterpret_cast<const char*>(a[1]), a[2]);
+                result = path == "0" ? 1 : path.is_empty() ? 2 : -redox::ENOENT;
+                break;
+            }
+            case redox::OP_READ:
+            case redox::OP_WRITE: {
+                if (a[0] != 1) {
+                    result = -redox::EBADF;
+                    break;
+                }
+                if (r.opcode == redox::OP_WRITE && ++disk.writes == disk.crash_at_write) {
+                    disk.crash_at_write = -1;
+                    sys::kill(sys::getpid(), redox::SIGSEGV);
+                }
+                std::uint64_t offset = a[3];
+                std::uint64_t length = offset >= size ? 0 : std::min<std::uint64_t>(a[2], size - offset);
+                auto* buffer = reinterpret_cast<std::uint8_t*>(a[1]);
+                if (r.opcode == redox::OP_READ)
+                    std::copy_n(disk.bytes.data() + offset, length, buffer);
+                else
+                    std::copy_n(buffer, length, disk.bytes.data() + offset);
+                result = static_cast<long>(length);
+                break;
+            }
+            case redox::OP_FSTAT: {
+                redox::Stat st {};
+                st.st_mode = a[0] == 1 ? (redox::MODE_FILE | 0600) : (redox::MODE_DIR | 0700);
+                st.st_size = a[0] == 1 ? size : 0;
+                std::copy_n(reinterpret_cast<const char*>(&st), sizeof st, reinterpret_cast<char*>(a[1]));
+                break;
+            }
+            case redox::OP_FSIZE:
+                result = static_cast<long>(size);
+                break;
+            case redox::OP_FSYNC:
+                break;
+            default:
+                result = -redox::ENOSYS;
+            }
+            redox::SchemeCompletion completion {};
+            completion.tag = r.tag;
+            completion.result = static_cast<std::uint64_t>(result);
+            sys::write(ch, &completion, sizeof completion);
+        }
+    }
+}
+REDOX_PROGRAM("test-drv-disk", fake_disk_driver)
+
+// The FakeDisk as a block device, to check the file system on it after the run.
+class FakeDiskDevice final : public redoxfs::BlockDevice {
+public:
+    explicit FakeDiskDevice(FakeDisk& disk) : m_disk(disk) {}
+    ktl::ErrorOr<void> read_block(u64 index, u8* buffer) override
+    {
+        std::copy_n(m_disk.bytes.data() + index * redoxfs::BLOCK_SIZE, redoxfs::BLOCK_SIZE, buffer);
+        return {};
+    }
+    ktl::ErrorOr<void> write_block(u64 index, const u8* buffer) override
+    {
+        std::copy_n(buffer, redoxfs::BLOCK_SIZE, m_disk.bytes.data() + index * redoxfs::BLOCK_SIZE);
+        return {};
+    }
+    ktl::ErrorOr<void> flush() override { return {}; }
+    u64 block_count() const override { return m_disk.bytes.size() / redoxfs::BLOCK_SIZE; }
+
+private:
+    FakeDisk& m_disk;
+};
 
 // ---- Helpers
 
@@ -563,4 +665,159 @@ TEST_CASE("driverctl: status, list, log, start/stop/restart and its errors")
     CHECK(run.console.find("serve: stopped\n") != std::string::npos);
     CHECK(run.console.find("driverctl: absent: absent (last exit: no such device (exit status 19))") != std::string::npos);
     CHECK(run.console.find("usage: driverctl") != std::string::npos);
+}
+
+namespace {
+
+std::vector<std::uint8_t> pattern(std::size_t size, unsigned seed)
+{
+    std::vector<std::uint8_t> bytes(size);
+    unsigned x = seed * 2654435761u + 1;
+    for (auto& b : bytes) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        b = static_cast<std::uint8_t>(x);
+    }
+    return bytes;
+}
+
+// Creates PATH with BYTES and fsyncs it: 0, or the first error.
+long write_and_sync(const std::string& path, const std::vector<std::uint8_t>& bytes)
+{
+    long fd = sys::open(path.c_str(), redox::O_CREAT | redox::O_TRUNC | redox::O_WRONLY | 0644);
+    if (fd < 0)
+        return fd;
+    long r = io::write_all(static_cast<int>(fd), bytes.data(), bytes.size());
+    if (r == 0)
+        r = sys::fsync(static_cast<int>(fd));
+    sys::close(static_cast<int>(fd));
+    return r;
+}
+
+std::vector<std::uint8_t> read_bytes(const std::string& path)
+{
+    std::string text = read_file(path);
+    return std::vector<std::uint8_t>(text.begin(), text.end());
+}
+
+// redoxfsd serving `testfs` from the driver's disk.
+long start_redoxfsd()
+{
+    long pid = spawn([] {
+        const char* argv[] = { "redoxfsd", "/scheme/disk.test/0", "testfs", nullptr };
+        const char* envp[] = { nullptr };
+        return static_cast<int>(sys::execve("/scheme/initfs/bin/redoxfsd", argv, envp));
+    });
+    CHECK(wait_until([] {
+        long fd = sys::open("/scheme/testfs/", redox::O_RDONLY | redox::O_DIRECTORY);
+        if (fd >= 0)
+            sys::close(static_cast<int>(fd));
+        return fd >= 0;
+    }));
+    return pid;
+}
+
+void stop_redoxfsd(long pid)
+{
+    sys::kill(pid, redox::SIGKILL);
+    harness::wait_status(pid);
+}
+
+void check_file_system(FakeDisk& disk, const std::vector<std::pair<const char*, std::vector<std::uint8_t>>>& files)
+{
+    FakeDiskDevice device(disk);
+    redoxfs::FsckResult result = redoxfs::fsck(device);
+    INFO(result.report.c_str());
+    CHECK(result.clean);
+    redoxfs::FileSystem fs(device);
+    CHECK(!fs.mount().is_error());
+    for (const auto& [name, expected] : files) {
+        auto id = fs.lookup(fs.root_id(), name);
+        CHECK(!id.is_error());
+        if (id.is_error())
+            continue;
+        std::vector<std::uint8_t> bytes(expected.size() + 1);
+        auto n = fs.read(id.value(), 0, bytes.data(), bytes.size());
+        CHECK(!n.is_error());
+        bytes.resize(n.is_error() ? 0 : n.value());
+        CHECK(bytes == expected);
+    }
+}
+
+} // namespace
+
+TEST_CASE("redoxfsd keeps serving while driverd restarts its crashed disk driver")
+{
+    FakeDisk disk;
+    disk.bytes.resize(1024 * redoxfs::BLOCK_SIZE);
+    g_fake_disk = &disk;
+    auto a = pattern(64 * 1024, 1);
+    auto b = pattern(40 * 1024 + 17, 2);
+    auto c = pattern(100, 3);
+    auto run = boot(
+        [&] {
+            configure("disk", "command=/scheme/initfs/bin/test-drv-disk\nscheme=disk.test\nbackoff_ms=100\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("disk", "running"));
+            long redoxfsd = start_redoxfsd();
+            CHECK(write_and_sync("/scheme/testfs/a", a) == 0);
+            // The driver dies in the middle of a data write, then of a commit.
+            disk.crash_at_write = disk.writes + 2;
+            CHECK(write_and_sync("/scheme/testfs/b", b) == 0);
+            CHECK(field("disk", "crashes").rfind("1 in", 0) == 0);
+            CHECK(field("disk", "last exit") == "killed by SIGSEGV");
+            disk.crash_at_write = disk.writes + 1;
+            CHECK(write_and_sync("/scheme/testfs/c", c) == 0);
+            CHECK(field("disk", "crashes").rfind("2 in", 0) == 0);
+            CHECK(field("disk", "state") == "running");
+            CHECK(read_bytes("/scheme/testfs/a") == a);
+            CHECK(read_bytes("/scheme/testfs/b") == b);
+            CHECK(read_bytes("/scheme/testfs/c") == c);
+            stop_redoxfsd(redoxfsd);
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("redoxfsd: /scheme/disk.test/0: I/O error; waiting for the disk to come back") != std::string::npos);
+    CHECK(run.console.find("redoxfsd: /scheme/disk.test/0: the disk is back") != std::string::npos);
+    check_file_system(disk, { { "a", a }, { "b", b }, { "c", c } });
+    g_fake_disk = nullptr;
+}
+
+TEST_CASE("redoxfsd: a disk that does not come back fails the commit with EIO; the next commit after it is back writes all")
+{
+    FakeDisk disk;
+    disk.bytes.resize(1024 * redoxfs::BLOCK_SIZE);
+    g_fake_disk = &disk;
+    auto a = pattern(20 * 1024, 4);
+    auto small = pattern(200, 5); // inline: only the commit writes to the disk
+    auto run = boot(
+        [&] {
+            configure("disk", "command=/scheme/initfs/bin/test-drv-disk\nscheme=disk.test\nmax_crashes=0\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("disk", "running"));
+            long redoxfsd = start_redoxfsd();
+            CHECK(write_and_sync("/scheme/testfs/a", a) == 0);
+            disk.crash_at_write = disk.writes + 1;
+            CHECK(write_and_sync("/scheme/testfs/small", small) == -redox::EIO);
+            CHECK(field("disk", "state") == "failed");
+            // Back (driverctl start): the next fsync commits the whole transaction.
+            CHECK(command("disk", "start") == 5);
+            CHECK(field("disk", "state") == "running");
+            long fd = sys::open("/scheme/testfs/small", redox::O_RDONLY);
+            CHECK(fd >= 0);
+            CHECK(sys::fsync(static_cast<int>(fd)) == 0);
+            sys::close(static_cast<int>(fd));
+            CHECK(read_bytes("/scheme/testfs/small") == small);
+            stop_redoxfsd(redoxfsd);
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("redoxfsd: /scheme/disk.test/0: the disk did not come back") != std::string::npos);
+    check_file_system(disk, { { "a", a }, { "small", small } });
+    g_fake_disk = nullptr;
 }
