@@ -6,8 +6,15 @@
 //   crash:segv    a null-pointer write          crash:abort   abort()
 //   exit:N        exits with status N
 // With --malformed every read is answered with more bytes than the caller asked for.
+// --scratch PORT first writes and reads back the byte at PORT (a 16550's scratch register),
+// after iopl(3), or without asking for it with --no-iopl (the simulator must refuse that).
+// --dma allocates a DMA buffer, fills it with i * 7, reads it back through its physical
+// address and keeps it while serving; --peek PHYSICAL prints the first bytes there (from
+// another process: the memory is the simulator's, shared).
 //
-//   echo-scheme [--malformed] [NAME]
+//   echo-scheme [--malformed] [--scratch PORT] [--no-iopl] [--dma] [--peek PHYSICAL] [NAME]
+#include "physical_memory.h"
+#include "port_io.h"
 #include "redox/io.h"
 #include "redox/program.h"
 #include "redox/sys.h"
@@ -190,17 +197,106 @@ struct Server {
     }
 };
 
+u64 parse_hex(StringView text)
+{
+    u64 value = 0;
+    usize i = text.starts_with("0x") ? 2 : 0;
+    for (; i < text.length(); ++i) {
+        char c = text[i];
+        u32 digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 16;
+        if (digit > 15)
+            return 0;
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+// Writes two patterns to the port and reads each back: "scratch 0xPORT: ok" when they stick.
+int check_scratch(u16 port, bool ask_for_iopl)
+{
+    if (ask_for_iopl) {
+        if (long r = sys::iopl(3); r < 0) {
+            io::report_error("echo-scheme", "iopl", r);
+            return 1;
+        }
+    }
+    driver::Pio<u8> scratch { port };
+    scratch.write(0x5A);
+    u8 first = scratch.read();
+    scratch.write(0xA5);
+    u8 second = scratch.read();
+    outf("scratch %#x: %s\n", port, first == 0x5A && second == 0xA5 ? "ok" : "no");
+    return 0;
+}
+
+// The same memory twice: as a DMA buffer and mapped by its physical address.
+int check_dma(driver::DmaBuffer& buffer)
+{
+    if (long r = buffer.allocate(8192); r < 0) {
+        io::report_error("echo-scheme", "dma", r);
+        return 1;
+    }
+    auto* bytes = static_cast<u8*>(buffer.address());
+    for (usize i = 0; i < buffer.size(); ++i)
+        bytes[i] = static_cast<u8>(i * 7);
+    void* physical = nullptr;
+    if (long r = driver::physmap(buffer.physical(), buffer.size(), &physical); r < 0) {
+        io::report_error("echo-scheme", "physmap", r);
+        return 1;
+    }
+    bool same = true;
+    for (usize i = 0; i < buffer.size(); ++i)
+        same = same && static_cast<const u8*>(physical)[i] == static_cast<u8>(i * 7);
+    // Kept mapped: both mappings are at one address in the simulator, and funmap by address
+    // could take the DMA buffer's instead.
+    outf("dma at %#llx: %s\n", static_cast<unsigned long long>(buffer.physical()), same ? "ok" : "differs");
+    return same ? 0 : 1;
+}
+
+int peek(u64 address)
+{
+    void* physical = nullptr;
+    if (long r = driver::physmap(address, 4096, &physical); r < 0) {
+        io::report_error("echo-scheme", "physmap", r);
+        return 1;
+    }
+    const auto* bytes = static_cast<const u8*>(physical);
+    outf("peek %#llx: %02x %02x %02x %02x\n", static_cast<unsigned long long>(address), bytes[0], bytes[1], bytes[2],
+        bytes[3]);
+    driver::physunmap(physical, 4096);
+    return 0;
+}
+
 int echo_scheme_main(int argc, char** argv, char**)
 {
     Server server;
     StringView name = "echo";
+    bool ask_for_iopl = true;
+    bool dma = false;
+    u64 peek_address = 0;
+    u16 scratch_port = 0;
     for (int i = 1; i < argc; ++i) {
         StringView argument(argv[i]);
         if (argument == "--malformed")
             server.malformed = true;
+        else if (argument == "--dma")
+            dma = true;
+        else if (argument == "--no-iopl")
+            ask_for_iopl = false;
+        else if (argument == "--scratch" && i + 1 < argc)
+            scratch_port = static_cast<u16>(parse_hex(argv[++i]));
+        else if (argument == "--peek" && i + 1 < argc)
+            peek_address = parse_hex(argv[++i]);
         else
             name = argument;
     }
+    if (scratch_port && check_scratch(scratch_port, ask_for_iopl) != 0)
+        return 1;
+    driver::DmaBuffer buffer; // kept while serving
+    if (dma && check_dma(buffer) != 0)
+        return 1;
+    if (peek_address && peek(peek_address) != 0)
+        return 1;
     String registration(":");
     registration.append(name);
     long channel = sys::open(registration.view(), redox::O_CREAT | redox::O_RDWR);

@@ -229,8 +229,10 @@ namespace {
             broken(proxy, "a malformed port access");
         std::size_t bytes = static_cast<std::size_t>(access.count) * access.width;
         if (!kernel::current_has_io_privilege()) {
-            if (input || !proxy.refused_ports) {
+            if (!proxy.refused_ports)
                 spdlog::warn("driver {}: port I/O at {:#x} without iopl refused", proxy.connection->name(), access.port);
+            // A read waits for this answer; for pipelined writes one refusal ends the driver.
+            if (input || !proxy.refused_ports) {
                 wire::PortInReply refusal { -redox::EPERM, 0 };
                 reply(proxy, wire::Type::PortRefused, &refusal, sizeof refusal);
             }
@@ -272,7 +274,6 @@ namespace {
         }
     }
 
-    // Handles one item; false for a message the caller must look at (it is not consumed).
     void handle(Proxy& proxy, Inbound& item)
     {
         switch (item.kind) {

@@ -99,6 +99,35 @@ class ServesAScheme(RemoteDriverTest):
         self.assertIn("status 127", r.stdout)
 
 
+class Hardware(RemoteDriverTest):
+    def test_port_io_reaches_the_device_models(self):
+        # COM1's scratch register holds what is written; COM4 is not there (the bus floats).
+        r = self.run_sim("echo-scheme --scratch 0x3ff p1 & " + wait_for_scheme("p1")
+                         + "echo-scheme --scratch 0x2ef p2 & " + wait_for_scheme("p2"))
+        self.assertIn("scratch 0x3ff: ok", r.stdout, r.stderr)
+        self.assertIn("scratch 0x2ef: no", r.stdout, r.stderr)
+
+    def test_port_io_without_iopl_is_refused(self):
+        r = self.run_sim("echo-scheme --scratch 0x3ff --no-iopl p; echo driver $?; echo alive")
+        self.assertIn(f"driver {128 + signal.SIGABRT}", r.stdout, r.stderr)
+        self.assertIn("alive", r.stdout)
+        self.assertIn("the simulator refused port I/O", r.stdout + r.stderr)
+        self.assertIn("driver echo-scheme: port I/O at 0x3ff without iopl refused", r.stderr)
+
+    def test_dma_memory_is_the_simulators(self):
+        # Written by one driver process, read at its physical address by another.
+        console = Console("--driver-socket", self.socket)
+        self.addCleanup(console.kill)
+        console.read_until(PROMPT, timeout=60)
+        console.line("echo-scheme --dma d1 &")
+        physical = console.read_until(": ok", timeout=30).rsplit("dma at ", 1)[1].split(":", 1)[0]
+        console.line(wait_for_scheme("d1") + f"echo-scheme --peek {physical} d2 & " + wait_for_scheme("d2")
+                     + "echo-scheme --peek 0x2000 d3; echo status $?")
+        out = console.read_until("status ", timeout=30) + console.read_until(PROMPT, timeout=30)
+        self.assertIn(f"peek {physical}: 00 07 0e 15", out)
+        self.assertIn("status 1", out)  # not RAM: no mapping
+
+
 class Crashes(RemoteDriverTest):
     def crash(self, command, expected_status):
         r = self.run_sim(start() + "echo before > /scheme/echo/a; "
