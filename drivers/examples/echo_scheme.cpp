@@ -5,14 +5,16 @@
 // Writes beginning with a command make it misbehave on purpose, the way a buggy driver does:
 //   crash:segv    a null-pointer write          crash:abort   abort()
 //   exit:N        exits with status N
-// With --malformed every read is answered with more bytes than the caller asked for.
+// With --malformed every read is answered with more bytes than the caller asked for; with
+// --bad-tag each batch of answers also answers a request nobody made, and with --bad-length
+// each batch is preceded by a write that is not a whole number of completions.
 // --scratch PORT first writes and reads back the byte at PORT (a 16550's scratch register),
 // after iopl(3), or without asking for it with --no-iopl (the simulator must refuse that).
 // --dma allocates a DMA buffer, fills it with i * 7, reads it back through its physical
 // address and keeps it while serving; --peek PHYSICAL prints the first bytes there (from
 // another process: the memory is the simulator's, shared).
 //
-//   echo-scheme [--malformed] [--scratch PORT] [--no-iopl] [--dma] [--peek PHYSICAL] [NAME]
+//   echo-scheme [--malformed] [--bad-tag] [--bad-length] [--scratch PORT] [--no-iopl] [--dma] [--peek PHYSICAL] [NAME]
 #include "physical_memory.h"
 #include "port_io.h"
 #include "redox/io.h"
@@ -43,6 +45,8 @@ struct Server {
     ktl::Vector<File*> files;
     ktl::Vector<Handle> handles;
     bool malformed { false };
+    bool bad_tag { false };
+    bool bad_length { false };
 
     ~Server()
     {
@@ -279,6 +283,10 @@ int echo_scheme_main(int argc, char** argv, char**)
         StringView argument(argv[i]);
         if (argument == "--malformed")
             server.malformed = true;
+        else if (argument == "--bad-tag")
+            server.bad_tag = true;
+        else if (argument == "--bad-length")
+            server.bad_length = true;
         else if (argument == "--dma")
             dma = true;
         else if (argument == "--no-iopl")
@@ -305,7 +313,7 @@ int echo_scheme_main(int argc, char** argv, char**)
         return 1;
     }
     redox::SchemeRequest requests[16];
-    redox::SchemeCompletion completions[16];
+    redox::SchemeCompletion completions[17];
     for (;;) {
         long n = sys::read(static_cast<int>(channel), requests, sizeof requests);
         if (n < 0) {
@@ -326,6 +334,10 @@ int echo_scheme_main(int argc, char** argv, char**)
                 continue;
             completions[answers++] = { redox::COMPLETION_RESPOND_REGULAR, {}, r.tag, server.answer(r) };
         }
+        if (answers && server.bad_tag)
+            completions[answers++] = { redox::COMPLETION_RESPOND_REGULAR, {}, completions[0].tag + 100000, 0 };
+        if (answers && server.bad_length)
+            sys::write(static_cast<int>(channel), completions, sizeof(redox::SchemeCompletion) - 1);
         if (answers)
             io::write_all(static_cast<int>(channel), completions, answers * sizeof(redox::SchemeCompletion));
     }

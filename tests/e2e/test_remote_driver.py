@@ -164,6 +164,15 @@ class Crashes(RemoteDriverTest):
         self.assertIn("driver echo-scheme: malformed completion", r.stderr)
 
 
+    def test_completions_for_nobody_and_torn_completions_are_logged(self):
+        r = self.run_sim(start("tags", "--bad-tag") + "echo one > /scheme/tags/f; cat /scheme/tags/f; "
+                         + start("torn", "--bad-length") + "echo two > /scheme/torn/f; cat /scheme/torn/f")
+        self.assertIn("one\n", r.stdout, r.stderr)
+        self.assertIn("two\n", r.stdout, r.stderr)
+        self.assertRegex(r.stderr, r"driver echo-scheme: malformed completion: tag \d+ answers no request in flight")
+        self.assertIn("driver echo-scheme: malformed completions: 15 bytes", r.stderr)
+
+
 class Interactive(RemoteDriverTest):
     def sim(self):
         console = Console("--driver-socket", self.socket)
