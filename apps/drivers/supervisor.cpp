@@ -271,7 +271,6 @@ void Supervisor::launch(Driver& driver, u64 now)
     } else {
         driver.state = DriverState::Running;
     }
-    note(driver, "started %s (pid %ld)", path.c_str(), pid);
 }
 
 void Supervisor::start(Driver& driver, u64 now)
@@ -376,7 +375,6 @@ void Supervisor::child_exited(long pid, int status, u64 now)
     if (driver.state == DriverState::Stopping) {
         driver.last_exit = reason;
         driver.state = DriverState::Stopped;
-        note(driver, "stopped (%s)", reason.c_str());
         if (driver.restart_after_stop) {
             driver.restart_after_stop = false;
             launch(driver, now);
@@ -386,6 +384,14 @@ void Supervisor::child_exited(long pid, int status, u64 now)
     if (!killed_by_us && redox::wifexited(status) && redox::wexitstatus(status) == EXIT_NO_DEVICE) {
         driver.state = DriverState::Absent;
         driver.last_exit = "no such device (exit status 19)";
+        note(driver, "%s: not restarting it", driver.last_exit.c_str());
+        return;
+    }
+    if (!killed_by_us && redox::wifexited(status) && redox::wexitstatus(status) == EXIT_NOT_RUNNABLE) {
+        // A program that can not run (a remote driver's executable is missing, say) will
+        // not do better on a restart.
+        driver.state = DriverState::Failed;
+        driver.last_exit = "could not run the program (exit status 127)";
         note(driver, "%s: not restarting it", driver.last_exit.c_str());
         return;
     }
@@ -441,7 +447,6 @@ void Supervisor::check_timers(u64 now)
                 driver.state = DriverState::Running;
                 // Without a watchdog period the scheme is not probed once it is up.
                 driver.watchdog->watch(limit ? driver.pid : 0, false);
-                note(driver, "running (scheme %s is up)", driver.config.scheme.c_str());
             } else if (limit && !since && now - driver.started_ns >= limit) {
                 kill_driver(driver,
                     format_string("watchdog: scheme %s not registered after %llu ms", driver.config.scheme.c_str(),

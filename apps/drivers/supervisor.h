@@ -11,6 +11,11 @@
 //                      backoff --delay--> starting ...   more than max_crashes in the
 //                                                        window: failed (until `start`)
 //   exit status 19 (ENODEV, "no such device"): absent, not restarted.
+//   exec failed, or exit status 127 (could not run): failed, not restarted.
+//
+// The console (driverd's stderr) gets the drivers' own output, prefixed with their name,
+// and what went wrong: crashes, restarts planned, give-ups, watchdog kills. Routine
+// starts and stops show in the status only.
 //
 // Every method returns at once: the supervisor never waits for a driver. Time is passed
 // in (monotonic ns), so the policy does not depend on when the main loop runs.
@@ -27,6 +32,8 @@ const char* state_name(DriverState);
 
 // Exit status 19 (ENODEV) from a driver: its device is not there.
 constexpr int EXIT_NO_DEVICE = 19;
+// Exit status 127: the program could not be run (the shell's convention).
+constexpr int EXIT_NOT_RUNNABLE = 127;
 // A driver that ran this long without crashing starts over at backoff_ms.
 constexpr u64 STABLE_RUN_NS = 10'000'000'000ull;
 // A stop sends SIGTERM, then SIGKILL after this long.

@@ -81,13 +81,16 @@ int fake_serving_driver(int argc, char** argv, char**)
 }
 REDOX_PROGRAM("test-drv-serve", fake_serving_driver)
 
-// test-drv-crash [exit|late]: prints its start time (ms), then kills itself with SIGSEGV
-// (`late`: after running 11 s), or exits with status 3.
+// test-drv-crash [exit N|late]: prints its start time (ms), then kills itself with SIGSEGV
+// (`late`: after running 11 s), or exits with status N.
 int fake_crashing_driver(int argc, char** argv, char**)
 {
     io::print(1, "start %llu\n", static_cast<unsigned long long>(monotonic_ms()));
-    if (argc > 1 && ktl::StringView(argv[1]) == "exit")
-        return 3;
+    if (argc > 2 && ktl::StringView(argv[1]) == "exit") {
+        i64 status = 0;
+        ktl::parse_i64(argv[2], status);
+        return static_cast<int>(status);
+    }
     if (argc > 1 && ktl::StringView(argv[1]) == "late") {
         redox::TimeSpec nap { 11, 0, 0 };
         sys::nanosleep(nap, nullptr);
@@ -409,7 +412,7 @@ TEST_CASE("driverd: starts, lists, stops and restarts a driver; status tells abo
         },
         with_fs());
     CHECK(run.status == 0);
-    CHECK(run.console.find("driverd: serve: started /scheme/initfs/bin/test-drv-serve") != std::string::npos);
+    CHECK(run.console.find("driverd: serve: started") == std::string::npos); // routine: not on the console
     CHECK(run.console.find("serve: serving test.serve") != std::string::npos); // its output, copied
 }
 
@@ -471,7 +474,7 @@ TEST_CASE("driverd: a non-zero exit is a crash; the back-off starts over after a
 {
     auto run = boot(
         [] {
-            configure("exit3", "command=/scheme/initfs/bin/test-drv-crash exit\nbackoff_ms=100\nmax_crashes=100\n");
+            configure("exit3", "command=/scheme/initfs/bin/test-drv-crash exit 3\nbackoff_ms=100\nmax_crashes=100\n");
             configure("late", "command=/scheme/initfs/bin/test-drv-crash late\nbackoff_ms=100\nmax_crashes=100\n");
             long driverd = start_driverd();
             CHECK(wait_until([] { return to_long(field("exit3", "restarts")) >= 3; }));
@@ -496,6 +499,7 @@ TEST_CASE("driverd: a driver that exits with status 19 is absent and not restart
         [] {
             configure("absent", "command=/scheme/initfs/bin/test-drv-absent\nbackoff_ms=10\n");
             configure("missing", "command=no-such-driver --flag\n");
+            configure("unrunnable", "command=/scheme/initfs/bin/test-drv-crash exit 127\n");
             long driverd = start_driverd();
             CHECK(wait_for_state("absent", "absent"));
             sleep_ms(2'000);
@@ -507,6 +511,10 @@ TEST_CASE("driverd: a driver that exits with status 19 is absent and not restart
             // A program that is not there: failed, with the reason, and nothing retried.
             CHECK(field("missing", "state") == "failed");
             CHECK(field("missing", "last exit") == "exec failed: /bin/no-such-driver: No such file or directory");
+            // Exit status 127 (a remote driver whose executable is missing): failed at once.
+            CHECK(field("unrunnable", "state") == "failed");
+            CHECK(field("unrunnable", "last exit") == "could not run the program (exit status 127)");
+            CHECK(field("unrunnable", "restarts") == "0");
             stop_driverd(driverd);
             return 0;
         },
