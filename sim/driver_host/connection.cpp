@@ -70,11 +70,9 @@ void Connection::deliver(Inbound* item)
 
 void Connection::proxy_exited()
 {
+    // Items still queued stay there (a few bytes): taking them here could end this context
+    // a second time (take_until acts on a pending SIGKILL).
     proxy_gone = true;
-    while (!inbox.is_empty()) {
-        kernel::HostRequest* request = inbox.take_until(0);
-        delete static_cast<Inbound*>(request);
-    }
     kill_process();
     // A driver started by hand learns it at once (the reader thread too).
     shutdown(m_socket, SHUT_RDWR);
