@@ -8,7 +8,9 @@
 //   backoff_max_ms=30000         ... up to this
 //   max_crashes=5                more crashes than this within crash_window_s: failed
 //   crash_window_s=60
-//   watchdog_ms=5000             a scheme probe unanswered this long kills the driver (0 = off)
+//   watchdog_ms=5000             a scheme probe unanswered this long kills the driver; with a
+//                                scheme, the driver counts as running once it answers
+//                                (0 = no watchdog: running as soon as it is started)
 //
 // Unknown keys and bad values are reported and skipped (the default stays): a typo must
 // not keep a disk driver from starting.

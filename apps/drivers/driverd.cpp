@@ -25,7 +25,6 @@ using ktl::StringView;
 using ktl::Vector;
 
 constexpr u64 MS = 1'000'000;
-constexpr u64 PROBE_PERIOD_WITHOUT_WATCHDOG_MS = 1000;
 constexpr u64 COOKIE_CHANNEL = 0;
 constexpr u64 COOKIE_WAKE = 1;
 constexpr usize BATCH = 32;
@@ -282,10 +281,10 @@ static int driverd_main(int argc, char** argv, char** envp)
     long self = sys::getpid();
     for (usize i = 0; i < daemon->supervisor().count(); ++i) {
         drivers::Driver& driver = *daemon->supervisor().driver_at(i);
-        if (driver.config.scheme.is_empty())
+        if (driver.config.scheme.is_empty() || driver.config.watchdog_ms == 0)
             continue;
-        u64 period = driver.config.watchdog_ms ? driver.config.watchdog_ms / 2 : PROBE_PERIOD_WITHOUT_WATCHDOG_MS;
-        driver.watchdog = new drivers::WatchdogProbe(driver.config.scheme, period, wake[1], self);
+        driver.watchdog
+            = new drivers::WatchdogProbe(driver.config.scheme, driver.config.watchdog_ms / 2, wake[1], self);
         if (long r = driver.watchdog->start_thread(); r < 0) {
             io::report_error("driverd", "watchdog thread", r);
             delete driver.watchdog;

@@ -63,8 +63,6 @@ namespace {
             driver.crash_times.remove(0);
     }
 
-    bool has_watchdog(const Driver& driver) { return driver.watchdog && driver.config.watchdog_ms; }
-
 } // namespace
 
 const char* state_name(DriverState state)
@@ -436,7 +434,7 @@ void Supervisor::check_timers(u64 now)
                 break;
             u64 limit = driver.config.watchdog_ms * MS;
             u64 since = driver.watchdog->in_flight_since(driver.pid);
-            if (limit && since && now - since >= limit) {
+            if (since && now - since >= limit) {
                 kill_driver(driver,
                     format_string("watchdog: no answer for %llu ms", static_cast<unsigned long long>(driver.config.watchdog_ms)));
                 break;
@@ -445,9 +443,8 @@ void Supervisor::check_timers(u64 now)
                 break;
             if (driver.watchdog->answered(driver.pid)) {
                 driver.state = DriverState::Running;
-                // Without a watchdog period the scheme is not probed once it is up.
-                driver.watchdog->watch(limit ? driver.pid : 0, false);
-            } else if (limit && !since && now - driver.started_ns >= limit) {
+                driver.watchdog->watch(driver.pid, false);
+            } else if (!since && now - driver.started_ns >= limit) {
                 kill_driver(driver,
                     format_string("watchdog: scheme %s not registered after %llu ms", driver.config.scheme.c_str(),
                         static_cast<unsigned long long>(driver.config.watchdog_ms)));
@@ -480,7 +477,7 @@ u64 Supervisor::next_deadline(u64 now) const
             break;
         case DriverState::Starting:
         case DriverState::Running:
-            if (has_watchdog(*driver)) {
+            if (driver->watchdog) {
                 u64 since = driver->watchdog->in_flight_since(driver->pid);
                 if (since)
                     consider(since + limit);

@@ -54,7 +54,7 @@ struct Driver {
     String kill_reason; // set when driverd killed it (the watchdog)
     int log_fd { -1 };
     LogRing log;
-    WatchdogProbe* watchdog { nullptr };
+    WatchdogProbe* watchdog { nullptr }; // with a scheme and watchdog_ms > 0
     struct WaitingWrite {
         u32 tag;
         u64 length;

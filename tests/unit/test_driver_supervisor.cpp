@@ -350,6 +350,9 @@ TEST_CASE("driverd: starts, lists, stops and restarts a driver; status tells abo
         [] {
             configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\nscheme=test.serve\n");
             configure("idle", "command=/scheme/initfs/bin/test-drv-serve test.idle\nautostart=no\n");
+            configure("nowatch",
+                "command=/scheme/initfs/bin/test-drv-serve test.nowatch\nscheme=test.nowatch\nwatchdog_ms=0\n"
+                "autostart=no\n");
             long driverd = start_driverd();
             CHECK(wait_for_state("serve", "running"));
             CHECK(field("idle", "state") == "stopped");
@@ -377,7 +380,7 @@ TEST_CASE("driverd: starts, lists, stops and restarts a driver; status tells abo
             while (reader.next(entry) > 0)
                 names.emplace_back(entry.name.chars(), entry.name.length());
             sys::close(static_cast<int>(dir));
-            CHECK(names == std::vector<std::string> { "idle", "serve" });
+            CHECK(names == std::vector<std::string> { "idle", "nowatch", "serve" });
 
             // stop: answered once the driver is gone (SIGTERM).
             CHECK(command("serve", "stop\n") == 5);
@@ -402,9 +405,12 @@ TEST_CASE("driverd: starts, lists, stops and restarts a driver; status tells abo
             CHECK(command("serve", "start") == 5); // already running: nothing to do
             CHECK(to_long(field("serve", "pid")) == third);
 
-            // A driver without autostart starts when asked; one without a scheme runs at once.
+            // A driver without autostart starts when asked; one without a scheme (or without a
+            // watchdog) runs at once.
             CHECK(command("idle", "start") == 5);
             CHECK(field("idle", "state") == "running");
+            CHECK(command("nowatch", "start") == 5);
+            CHECK(field("nowatch", "state") == "running");
             stop_driverd(driverd);
             // driverd stopped its drivers on the way out.
             CHECK(sys::open("/scheme/test.serve/", redox::O_RDONLY) == -redox::ENODEV);
