@@ -34,10 +34,16 @@ HostRequest* HostRequestQueue::take_until(u64 deadline_ns)
 {
     Scheduler& scheduler = the_kernel().scheduler();
     for (;;) {
+        // A killed proxy starts no new work. The signal is taken as deliver_signals takes it:
+        // the exit (and its watches, which may drain the queue here) must not see it pending.
+        Context& self = current();
+        constexpr u32 kill_bit = 1u << redox::SIGKILL;
+        if (self.pending_signals & kill_bit) {
+            self.pending_signals &= ~kill_bit;
+            exit_current(redox::SIGKILL);
+        }
         if (HostRequest* request = m_requests.take_first())
             return request;
-        if (current().pending_signals & (1u << redox::SIGKILL))
-            exit_current(redox::SIGKILL);
         if (hal::monotonic_ns() >= deadline_ns)
             return nullptr;
         // Woken by post, by the deadline, or by SIGKILL: the loop tells which.

@@ -374,9 +374,11 @@ namespace {
 struct Proxy {
     kernel::HostRequestQueue queue;
     kernel::HostRequest request;
+    kernel::HostRequest late; // posted after the kill
     int timeouts = 0;
     int taken = 0;
     int exits = 0;
+    int drained = 0;
 };
 
 int proxy_main(void* argument)
@@ -390,7 +392,14 @@ int proxy_main(void* argument)
     return 0;
 }
 
-void count_exit(void* argument) { ++static_cast<Proxy*>(argument)->exits; }
+// The exit watch cleans up like a bridge does: it drains what is still queued.
+void count_exit(void* argument)
+{
+    auto* proxy = static_cast<Proxy*>(argument);
+    ++proxy->exits;
+    while (proxy->queue.take_until(0))
+        ++proxy->drained;
+}
 
 } // namespace
 
@@ -409,12 +418,15 @@ TEST_CASE("host bridge: take_until times out, takes posted requests, and dies of
         proxy.queue.post(proxy.request);
         sleep_ms(1);
         CHECK(proxy.taken == 1);
-        // Idle in take_until, SIGKILL ends it.
+        // Idle in take_until, SIGKILL ends it, even with a request arriving at the same time.
         CHECK(sys::kill(pid, redox::SIGKILL) == 0);
+        proxy.queue.post(proxy.late);
         int status = harness::wait_status(pid);
         CHECK(redox::wifsignaled(status));
         CHECK(redox::wtermsig(status) == redox::SIGKILL);
         CHECK(proxy.exits == 1);
+        CHECK(proxy.taken == 1);
+        CHECK(proxy.drained == 1); // the watch took it, and the exit did not happen twice
 
         // A normal exit runs the watch too; an unwatched callback does not run.
         Proxy other;
