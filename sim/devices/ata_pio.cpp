@@ -1,7 +1,7 @@
 // The ATA PIO disk model (ata_pio.h).
 #include "ata_pio.h"
 
-#include <spdlog/spdlog.h>
+#include "device_log.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,23 +16,21 @@ namespace sim {
 
 namespace {
 
-// ATA strings put the first character of each pair in the high byte of the word.
-void put_string(uint16_t* words, const std::string& text, size_t length)
-{
-    for (size_t i = 0; i < length; i += 2) {
-        auto at = [&](size_t index) -> uint8_t { return index < text.size() ? text[index] : ' '; };
-        words[i / 2] = static_cast<uint16_t>(at(i) << 8 | at(i + 1));
+    // ATA strings put the first character of each pair in the high byte of the word.
+    void put_string(uint16_t* words, const std::string& text, size_t length)
+    {
+        for (size_t i = 0; i < length; i += 2) {
+            auto at = [&](size_t index) -> uint8_t { return index < text.size() ? text[index] : ' '; };
+            words[i / 2] = static_cast<uint16_t>(at(i) << 8 | at(i + 1));
+        }
     }
-}
 
 } // namespace
 
-AtaPioDisk::AtaPioDisk(DeviceBus& bus, const std::string& image_path)
-    : m_bus(bus)
-    , m_path(image_path)
+AtaPioDisk::AtaPioDisk(DeviceBus& bus, const std::string& image_path) : m_bus(bus), m_path(image_path)
 {
     m_fd = ::open(image_path.c_str(), O_RDWR | O_CLOEXEC);
-    struct stat info { };
+    struct stat info {};
     if (m_fd < 0 || fstat(m_fd, &info) != 0) {
         m_error = image_path + ": " + std::strerror(errno);
     } else if (!S_ISREG(info.st_mode) && !S_ISBLK(info.st_mode)) {
@@ -52,7 +50,7 @@ AtaPioDisk::AtaPioDisk(DeviceBus& bus, const std::string& image_path)
     // CHS geometry for the old addressing mode, as BIOSes compute it (16 heads, 63 sectors).
     m_cylinders = static_cast<uint16_t>(std::clamp<uint64_t>(m_sectors / (HEADS * SECTORS_PER_TRACK), 1, 16383));
     char serial[21];
-    std::snprintf(serial, sizeof serial, "RSIM%08zX", std::hash<std::string> {}(image_path) & 0xFFFFFFFF);
+    std::snprintf(serial, sizeof serial, "RSIM%08zX", std::hash<std::string> {}(image_path)&0xFFFFFFFF);
     m_serial = serial;
     m_bus.claim(COMMAND_BASE, 8, *this);
     m_bus.claim(CONTROL_PORT, 1, m_control_port);
@@ -272,12 +270,12 @@ void AtaPioDisk::execute(uint8_t command)
     case CMD_FLUSH_CACHE:
     case CMD_FLUSH_CACHE_EXT:
         if (fdatasync(m_fd) != 0) {
-            spdlog::error("devices: ata: flush of {}: {}", m_path, std::strerror(errno));
+            device_log().error("ata: flush of {}: {}", m_path, std::strerror(errno));
             return abort_command();
         }
         return complete();
     default:
-        spdlog::debug("devices: ata: command {:#04x} aborted (not supported)", command);
+        device_log().debug("ata: command {:#04x} aborted (not supported)", command);
         return abort_command();
     }
 }
@@ -352,7 +350,7 @@ void AtaPioDisk::read_block()
     size_t bytes = size_t { m_block_sectors } * SECTOR_SIZE;
     ssize_t done = pread(m_fd, m_buffer, bytes, static_cast<off_t>(m_lba * SECTOR_SIZE));
     if (done != static_cast<ssize_t>(bytes)) {
-        spdlog::error("devices: ata: read of sectors {}+{} from {}: {}", m_lba, m_block_sectors, m_path,
+        device_log().error("ata: read of sectors {}+{} from {}: {}", m_lba, m_block_sectors, m_path,
             done < 0 ? std::strerror(errno) : "short read");
         return abort_command();
     }
@@ -405,7 +403,7 @@ void AtaPioDisk::block_done()
     case Transfer::Write: {
         ssize_t done = pwrite(m_fd, m_buffer, m_end, static_cast<off_t>(m_lba * SECTOR_SIZE));
         if (done != static_cast<ssize_t>(m_end)) {
-            spdlog::error("devices: ata: write of sectors {}+{} to {}: {}", m_lba, m_block_sectors, m_path,
+            device_log().error("ata: write of sectors {}+{} to {}: {}", m_lba, m_block_sectors, m_path,
                 done < 0 ? std::strerror(errno) : "short write");
             return abort_command();
         }
@@ -438,11 +436,11 @@ void AtaPioDisk::identify()
     put_string(words + 23, "0.1.0", 8);
     put_string(words + 27, MODEL, 40);
     words[47] = 0x8000 | MAX_MULTIPLE;
-    words[48] = 1;                     // 32-bit data port accesses work
-    words[49] = (1 << 11) | (1 << 9);  // IORDY, LBA (no DMA)
+    words[48] = 1; // 32-bit data port accesses work
+    words[49] = (1 << 11) | (1 << 9); // IORDY, LBA (no DMA)
     words[50] = 0x4000;
-    words[51] = 0x200;                 // PIO timing
-    words[53] = 0x0003;                // words 54-58 and 64-70 are valid
+    words[51] = 0x200; // PIO timing
+    words[53] = 0x0003; // words 54-58 and 64-70 are valid
     words[54] = m_cylinders;
     words[55] = HEADS;
     words[56] = SECTORS_PER_TRACK;
@@ -456,7 +454,7 @@ void AtaPioDisk::identify()
     words[64] = 0x03; // PIO modes 3 and 4
     words[65] = words[66] = words[67] = words[68] = 120;
     words[80] = 0x00F0; // ATA-4 to ATA-7
-    words[82] = (1 << 14) | (1 << 5);                         // NOP, write cache
+    words[82] = (1 << 14) | (1 << 5); // NOP, write cache
     words[83] = (1 << 14) | (1 << 13) | (1 << 12) | (1 << 10); // FLUSH CACHE EXT, FLUSH CACHE, LBA48
     words[84] = 1 << 14;
     words[85] = (1 << 14) | (1 << 5);

@@ -74,10 +74,7 @@ private:
     // 0x3F6: alternate status (read) and device control (write).
     class ControlPort final : public PortDevice {
     public:
-        explicit ControlPort(AtaPioDisk& disk)
-            : m_disk(disk)
-        {
-        }
+        explicit ControlPort(AtaPioDisk& disk) : m_disk(disk) {}
         uint32_t read(uint16_t, unsigned width) override;
         void write(uint16_t, unsigned width, uint32_t value) override;
 
@@ -137,10 +134,10 @@ private:
     Transfer m_transfer { Transfer::None };
     bool m_lba48 { false };
     uint32_t m_remaining { 0 }; // sectors still to transfer (including the current block)
-    unsigned m_block { 1 };     // sectors per DRQ block
+    unsigned m_block { 1 }; // sectors per DRQ block
     unsigned m_block_sectors { 0 };
-    uint64_t m_lba { 0 };       // first sector of the current block
-    size_t m_position { 0 };    // byte offset into m_buffer
+    uint64_t m_lba { 0 }; // first sector of the current block
+    size_t m_position { 0 }; // byte offset into m_buffer
     size_t m_end { 0 };
     alignas(4) uint8_t m_buffer[MAX_MULTIPLE * SECTOR_SIZE] {};
 };

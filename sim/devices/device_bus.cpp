@@ -2,8 +2,7 @@
 #include "device_bus.h"
 
 #include "../../kernel_core/ktl/types.h"
-
-#include <spdlog/spdlog.h>
+#include "device_log.h"
 
 #include <cstring>
 
@@ -17,7 +16,7 @@ namespace sim {
 
 namespace {
 
-uint32_t all_ones(unsigned width) { return width >= 4 ? 0xFFFF'FFFFu : (1u << (width * 8)) - 1; }
+    uint32_t all_ones(unsigned width) { return width >= 4 ? 0xFFFF'FFFFu : (1u << (width * 8)) - 1; }
 
 } // namespace
 
@@ -45,12 +44,12 @@ void DeviceBus::claim(uint16_t base, uint16_t count, PortDevice& device)
     for (size_t i = 0; i < m_range_count; ++i) {
         const Range& range = m_ranges[i];
         if (base < range.base + range.count && range.base < base + count) {
-            spdlog::error("devices: ports {:#x}-{:#x} already claimed", base, base + count - 1);
+            device_log().error("ports {:#x}-{:#x} already claimed", base, base + count - 1);
             return;
         }
     }
     if (m_range_count == sizeof m_ranges / sizeof m_ranges[0]) {
-        spdlog::error("devices: too many port ranges, {:#x} not claimed", base);
+        device_log().error("too many port ranges, {:#x} not claimed", base);
         return;
     }
     m_ranges[m_range_count++] = { base, count, &device };

@@ -7,18 +7,17 @@ namespace sim {
 
 namespace {
 
-void put16(uint8_t* config, unsigned offset, uint16_t value) { std::memcpy(config + offset, &value, 2); }
-void put32(uint8_t* config, unsigned offset, uint32_t value) { std::memcpy(config + offset, &value, 4); }
+    void put16(uint8_t* config, unsigned offset, uint16_t value) { std::memcpy(config + offset, &value, 2); }
+    void put32(uint8_t* config, unsigned offset, uint32_t value) { std::memcpy(config + offset, &value, 4); }
 
-// Configuration header offsets.
-constexpr unsigned VENDOR = 0x00, DEVICE = 0x02, COMMAND = 0x04, STATUS = 0x06, REVISION = 0x08, PROG_IF = 0x09,
-                   SUBCLASS = 0x0A, CLASS = 0x0B, HEADER_TYPE = 0x0E, BAR4 = 0x20, SUBSYSTEM_VENDOR = 0x2C,
-                   SUBSYSTEM = 0x2E, INTERRUPT_LINE = 0x3C;
+    // Configuration header offsets.
+    constexpr unsigned VENDOR = 0x00, DEVICE = 0x02, COMMAND = 0x04, STATUS = 0x06, REVISION = 0x08, PROG_IF = 0x09,
+                       SUBCLASS = 0x0A, CLASS = 0x0B, HEADER_TYPE = 0x0E, BAR4 = 0x20, SUBSYSTEM_VENDOR = 0x2C,
+                       SUBSYSTEM = 0x2E, INTERRUPT_LINE = 0x3C;
 
 } // namespace
 
-PciConfig::PciConfig(DeviceBus& bus)
-    : m_bus(bus)
+PciConfig::PciConfig(DeviceBus& bus) : m_bus(bus)
 {
     add(0, 0, 0x8086, 0x1237, 0x06, 0x00, 0x00, 0x00, 0x02);
     add(1, 0, 0x8086, 0x7000, 0x06, 0x01, 0x00, 0x80, 0x00);

@@ -38,7 +38,7 @@ private:
         uint8_t function;
         uint8_t config[256];
         uint16_t command_mask; // writable bits of the command register
-        uint32_t bar4_size;    // 0: no BAR4
+        uint32_t bar4_size; // 0: no BAR4
     };
     Function* selected();
     void add(uint8_t device, uint8_t function, uint16_t vendor, uint16_t id, uint8_t class_code, uint8_t subclass,

@@ -4,10 +4,10 @@
 namespace sim {
 
 Uart16550::Uart16550(DeviceBus& bus, uint16_t base, uint8_t irq, const char* name)
-    : m_bus(bus)
-    , m_name(name)
-    , m_base(base)
-    , m_irq(irq)
+    : m_bus(bus),
+      m_name(name),
+      m_base(base),
+      m_irq(irq)
 {
     m_bus.claim(base, PORT_COUNT, *this);
     m_bus.claim_line(irq);

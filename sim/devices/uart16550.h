@@ -38,11 +38,10 @@ public:
     static constexpr uint16_t PORT_COUNT = 8;
 
     // Registers (offsets from the base).
-    static constexpr uint16_t RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4,
-                              LSR = 5, MSR = 6, SCR = 7;
+    static constexpr uint16_t RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5,
+                              MSR = 6, SCR = 7;
     // IER
-    static constexpr uint8_t IER_RX_DATA = 0x01, IER_THR_EMPTY = 0x02, IER_LINE_STATUS = 0x04,
-                             IER_MODEM_STATUS = 0x08;
+    static constexpr uint8_t IER_RX_DATA = 0x01, IER_THR_EMPTY = 0x02, IER_LINE_STATUS = 0x04, IER_MODEM_STATUS = 0x08;
     // IIR (bits 6-7 are set with FIFOs enabled)
     static constexpr uint8_t IIR_NONE = 0x01, IIR_LINE_STATUS = 0x06, IIR_RX_DATA = 0x04, IIR_RX_TIMEOUT = 0x0C,
                              IIR_THR_EMPTY = 0x02, IIR_MODEM_STATUS = 0x00, IIR_FIFOS_ENABLED = 0xC0;
@@ -56,8 +55,8 @@ public:
     static constexpr uint8_t LSR_DATA_READY = 0x01, LSR_OVERRUN = 0x02, LSR_PARITY = 0x04, LSR_FRAMING = 0x08,
                              LSR_BREAK = 0x10, LSR_THR_EMPTY = 0x20, LSR_TX_EMPTY = 0x40;
     // MSR: deltas in bits 0-3, lines in bits 4-7
-    static constexpr uint8_t MSR_DELTA_CTS = 0x01, MSR_DELTA_DSR = 0x02, MSR_TRAILING_RI = 0x04,
-                             MSR_DELTA_DCD = 0x08, MSR_CTS = 0x10, MSR_DSR = 0x20, MSR_RI = 0x40, MSR_DCD = 0x80;
+    static constexpr uint8_t MSR_DELTA_CTS = 0x01, MSR_DELTA_DSR = 0x02, MSR_TRAILING_RI = 0x04, MSR_DELTA_DCD = 0x08,
+                             MSR_CTS = 0x10, MSR_DSR = 0x20, MSR_RI = 0x40, MSR_DCD = 0x80;
 
     // Claims base..base+7 and the line `irq` on `bus`; `name` (like "com1") is for the log.
     Uart16550(DeviceBus& bus, uint16_t base, uint8_t irq, const char* name);

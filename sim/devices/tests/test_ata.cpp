@@ -55,8 +55,7 @@ struct Image {
 
 // What an ATA driver does, through the bus.
 struct Channel {
-    explicit Channel(const Image& image)
-        : disk(bus, image.path)
+    explicit Channel(const Image& image) : disk(bus, image.path)
     {
         irq_recorder::clear();
         bus.enable_line(AtaPioDisk::IRQ);
@@ -335,8 +334,8 @@ TEST_CASE("ata: LBA48 reaches sectors beyond 2^28 of a sparse image; HOB reads t
     auto words = ata.identify();
     CHECK(words[60] == 0xFFFF); // LBA28 capacity capped at 0x0FFFFFFF
     CHECK(words[61] == 0x0FFF);
-    uint64_t total = words[100] | uint64_t { words[101] } << 16 | uint64_t { words[102] } << 32
-        | uint64_t { words[103] } << 48;
+    uint64_t total
+        = words[100] | uint64_t { words[101] } << 16 | uint64_t { words[102] } << 32 | uint64_t { words[103] } << 48;
     CHECK(total == sectors);
 
     const uint64_t lba = (1ull << 28) + 5;

@@ -19,8 +19,7 @@ std::string temp_path(const char* name) { return "/tmp/sim-device-tests-" + std:
 uint32_t in(uint16_t port, unsigned width = 1) { return sim::device_bus().port_in(port, width); }
 
 struct TempImage {
-    explicit TempImage(off_t size)
-        : path(temp_path("machine.img"))
+    explicit TempImage(off_t size) : path(temp_path("machine.img"))
     {
         int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         REQUIRE(fd >= 0);

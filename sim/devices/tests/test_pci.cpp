@@ -10,10 +10,7 @@ using sim::PciConfig;
 namespace {
 
 struct Pci {
-    Pci()
-        : config(bus)
-    {
-    }
+    Pci() : config(bus) {}
     uint32_t read32(unsigned device, unsigned function, unsigned offset)
     {
         bus.port_out(0xCF8, 4, PciConfig::ENABLE | device << 11 | function << 8 | (offset & 0xFC));

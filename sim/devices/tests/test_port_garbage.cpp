@@ -89,7 +89,8 @@ TEST_CASE("port garbage: random accesses to every device keep the models sane")
     bus.port_out(0x1F4, 1, 0);
     bus.port_out(0x1F5, 1, 0);
     bus.port_out(0x1F7, 1, sim::AtaPioDisk::CMD_READ_SECTORS);
-    CHECK(bus.port_in(0x1F7, 1) == (sim::AtaPioDisk::STATUS_DRDY | sim::AtaPioDisk::STATUS_DSC | sim::AtaPioDisk::STATUS_DRQ));
+    CHECK(bus.port_in(0x1F7, 1)
+        == (sim::AtaPioDisk::STATUS_DRDY | sim::AtaPioDisk::STATUS_DSC | sim::AtaPioDisk::STATUS_DRQ));
     std::vector<uint8_t> sector(512), expected(512);
     bus.port_in_string(0x1F0, 2, sector.data(), 256);
     CHECK(pread(fd, expected.data(), 512, 3 * 512) == 512);

@@ -35,8 +35,7 @@ struct TransmitRecorder final : sim::SerialHostEnd {
 };
 
 struct Com1 {
-    Com1()
-        : uart(bus, COM1, 4, "com1")
+    Com1() : uart(bus, COM1, 4, "com1")
     {
         irq_recorder::clear();
         uart.attach(&host);
@@ -45,7 +44,7 @@ struct Com1 {
     uint8_t in(uint16_t reg) { return static_cast<uint8_t>(bus.port_in(COM1 + reg, 1)); }
     void out(uint16_t reg, uint8_t value) { bus.port_out(COM1 + reg, 1, value); }
     void receive(const std::string& text) { uart.receive(reinterpret_cast<const uint8_t*>(text.data()), text.size()); }
-    uint8_t iir() { return in(Uart16550::IIR) & 0x0F; }
+    uint8_t iir() { return in(Uart16550::IIR)&0x0F; }
 
     sim::DeviceBus bus;
     TransmitRecorder host;
@@ -102,8 +101,8 @@ TEST_CASE("uart: transmitting sends to the host end and leaves THR empty")
     for (char c : std::string("hi!"))
         com.out(Uart16550::THR, static_cast<uint8_t>(c));
     CHECK(std::string(com.host.sent.begin(), com.host.sent.end()) == "hi!");
-    CHECK((com.in(Uart16550::LSR) & Uart16550::LSR_THR_EMPTY));
-    CHECK((com.in(Uart16550::LSR) & Uart16550::LSR_TX_EMPTY));
+    CHECK((com.in(Uart16550::LSR)&Uart16550::LSR_THR_EMPTY));
+    CHECK((com.in(Uart16550::LSR)&Uart16550::LSR_TX_EMPTY));
 }
 
 TEST_CASE("uart: loopback returns transmitted bytes and loops the modem lines")
@@ -111,17 +110,17 @@ TEST_CASE("uart: loopback returns transmitted bytes and loops the modem lines")
     Com1 com;
     com.out(Uart16550::FCR, Uart16550::FCR_ENABLE);
     com.out(Uart16550::MCR, Uart16550::MCR_LOOP);
-    CHECK((com.in(Uart16550::MSR) & 0xF0) == 0);
+    CHECK((com.in(Uart16550::MSR)&0xF0) == 0);
     com.out(Uart16550::THR, 'A');
     com.out(Uart16550::THR, 'B');
     CHECK(com.host.sent.empty()); // the wire is disconnected in loopback
-    CHECK((com.in(Uart16550::LSR) & Uart16550::LSR_DATA_READY));
+    CHECK((com.in(Uart16550::LSR)&Uart16550::LSR_DATA_READY));
     CHECK(com.in(Uart16550::RBR) == 'A');
     CHECK(com.in(Uart16550::RBR) == 'B');
-    CHECK_FALSE((com.in(Uart16550::LSR) & Uart16550::LSR_DATA_READY));
+    CHECK_FALSE((com.in(Uart16550::LSR)&Uart16550::LSR_DATA_READY));
     // Bytes from the far end do not arrive in loopback.
     com.receive("x");
-    CHECK_FALSE((com.in(Uart16550::LSR) & Uart16550::LSR_DATA_READY));
+    CHECK_FALSE((com.in(Uart16550::LSR)&Uart16550::LSR_DATA_READY));
 
     com.out(Uart16550::MCR, Uart16550::MCR_LOOP | Uart16550::MCR_RTS | Uart16550::MCR_DTR);
     CHECK(com.in(Uart16550::MSR)
@@ -133,7 +132,7 @@ TEST_CASE("uart: loopback returns transmitted bytes and loops the modem lines")
     CHECK((msr & Uart16550::MSR_DELTA_DCD));
     CHECK_FALSE((msr & Uart16550::MSR_TRAILING_RI)); // RI rose: no trailing edge yet
     com.out(Uart16550::MCR, Uart16550::MCR_LOOP | Uart16550::MCR_OUT2);
-    CHECK((com.in(Uart16550::MSR) & Uart16550::MSR_TRAILING_RI));
+    CHECK((com.in(Uart16550::MSR)&Uart16550::MSR_TRAILING_RI));
 
     // OUT2 is set but loopback holds the PC's interrupt gate closed.
     com.bus.enable_line(4);
@@ -167,17 +166,17 @@ TEST_CASE("uart: interrupt identification follows the 16550's priorities")
     uint8_t lsr = com.in(Uart16550::LSR);
     CHECK((lsr & Uart16550::LSR_OVERRUN));
     CHECK((lsr & Uart16550::LSR_DATA_READY));
-    CHECK_FALSE((com.in(Uart16550::LSR) & Uart16550::LSR_OVERRUN)); // cleared by reading
+    CHECK_FALSE((com.in(Uart16550::LSR)&Uart16550::LSR_OVERRUN)); // cleared by reading
     CHECK(com.iir() == Uart16550::IIR_RX_DATA); // 16 >= 14
     for (int i = 0; i < 3; ++i)
         com.in(Uart16550::RBR);
     CHECK(com.iir() == Uart16550::IIR_RX_TIMEOUT); // 13 below the trigger level
     std::string rest;
-    while (com.in(Uart16550::LSR) & Uart16550::LSR_DATA_READY)
+    while (com.in(Uart16550::LSR)&Uart16550::LSR_DATA_READY)
         rest += static_cast<char>(com.in(Uart16550::RBR));
     CHECK(rest == "3456789ABCDEF"); // the FIFO kept the first 16, the overrun bytes were lost
     CHECK(com.iir() == Uart16550::IIR_MODEM_STATUS); // the THR-empty one was reported above
-    CHECK((com.in(Uart16550::MSR) & Uart16550::MSR_DELTA_CTS));
+    CHECK((com.in(Uart16550::MSR)&Uart16550::MSR_DELTA_CTS));
     CHECK(com.iir() == Uart16550::IIR_NONE);
     CHECK_FALSE(com.bus.line_level(4));
 }
@@ -210,14 +209,14 @@ TEST_CASE("uart: without FIFOs one byte is held, a second one overruns; FCR clea
     CHECK((com.in(Uart16550::LSR) & (Uart16550::LSR_OVERRUN | Uart16550::LSR_DATA_READY))
         == (Uart16550::LSR_OVERRUN | Uart16550::LSR_DATA_READY));
     CHECK(com.in(Uart16550::RBR) == 'a');
-    CHECK_FALSE((com.in(Uart16550::LSR) & Uart16550::LSR_DATA_READY));
+    CHECK_FALSE((com.in(Uart16550::LSR)&Uart16550::LSR_DATA_READY));
     CHECK(com.in(Uart16550::IIR) == Uart16550::IIR_NONE); // no FIFO bits
     com.out(Uart16550::FCR, Uart16550::FCR_ENABLE);
     CHECK(com.uart.receive_room() == Uart16550::FIFO_SIZE);
     com.receive("hello");
     CHECK(com.uart.receive_room() == Uart16550::FIFO_SIZE - 5);
     com.out(Uart16550::FCR, Uart16550::FCR_ENABLE | Uart16550::FCR_CLEAR_RX);
-    CHECK_FALSE((com.in(Uart16550::LSR) & Uart16550::LSR_DATA_READY));
+    CHECK_FALSE((com.in(Uart16550::LSR)&Uart16550::LSR_DATA_READY));
     // The host end hears of every change of room, so it reads no more than fits.
     REQUIRE(com.host.rooms.size() >= 4);
     CHECK(com.host.rooms.back() == Uart16550::FIFO_SIZE);
