@@ -116,6 +116,12 @@ namespace {
             s_dying_signal = signal;
             tell_dying(signal);
         }
+        // Sent by someone (kill, abort's raise) rather than a fault: nothing to report, and
+        // returning would not deliver it again.
+        if (info->si_code <= 0) {
+            die_now(signal);
+            return;
+        }
         const struct sigaction& previous = s_previous[signal];
         if (signal != SIGABRT && (previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction) {
             previous.sa_sigaction(signal, info, context); // ASan's report; it ends in on_sanitizer_death
@@ -137,7 +143,9 @@ namespace {
             die_now(s_dying_signal);
     }
 
-    void install_signal_handlers()
+    // As early as a constructor can: a driver killed while it starts still dies of the
+    // signal it was sent (the sanitizers' own handler would make any SIGSEGV an abort).
+    __attribute__((constructor(101))) void install_signal_handlers()
     {
         for (int signal : { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT }) {
             struct sigaction action {};
@@ -257,7 +265,6 @@ int main(int argc, char** argv)
         close(start_message.fd);
     }
 
-    install_signal_handlers();
     int status = program->main(static_cast<int>(start.argc), arguments.data(), environment.data());
     // Returning from main is exit(status), as for Redox programs.
     redox_syscall(redox::SYS_exit, static_cast<unsigned long>(status), 0, 0, 0, 0);
