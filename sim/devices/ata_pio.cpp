@@ -74,6 +74,16 @@ void AtaPioDisk::reset()
     m_transfer = Transfer::None;
     m_position = m_end = 0;
     m_multiple = MAX_MULTIPLE;
+    m_write_cache = true;
+    reset_registers();
+    m_status = STATUS_DRDY | STATUS_DSC;
+    m_error_register = 0x01; // diagnostics passed
+    m_interrupt = false;
+    update_line();
+}
+
+void AtaPioDisk::reset_registers()
+{
     m_features = m_hob_features = 0;
     m_hob_count = m_hob_lba_low = m_hob_lba_mid = m_hob_lba_high = 0;
     // The signature of an ATA (not ATAPI) device.
@@ -82,10 +92,39 @@ void AtaPioDisk::reset()
     m_lba_mid = 0;
     m_lba_high = 0;
     m_device = 0xA0;
-    m_status = STATUS_DRDY | STATUS_DSC;
-    m_error_register = 0x01; // diagnostics passed
-    m_interrupt = false;
-    update_line();
+}
+
+void AtaPioDisk::set_features()
+{
+    switch (m_features) {
+    case 0x02: // write cache on
+        m_write_cache = true;
+        return complete();
+    case 0x82: // write cache off: every block reaches the disk before the command completes
+        m_write_cache = false;
+        return complete();
+    case 0x03: // set transfer mode: PIO default/PIO n, or a DMA mode (accepted, PIO is used anyway)
+        switch (m_count >> 3) {
+        case 0x00:
+        case 0x01:
+        case 0x02:
+        case 0x04:
+        case 0x08:
+            return complete();
+        }
+        return abort_command();
+    case 0x05: // advanced power management, read look-ahead, power-on defaults, acoustics: no-ops
+    case 0x85:
+    case 0x42:
+    case 0xC2:
+    case 0x55:
+    case 0xAA:
+    case 0x66:
+    case 0xCC:
+        return complete();
+    default:
+        return abort_command();
+    }
 }
 
 void AtaPioDisk::update_line() { m_bus.set_line(IRQ, m_interrupt && !(m_control & CONTROL_NIEN)); }
@@ -274,6 +313,41 @@ void AtaPioDisk::execute(uint8_t command)
             return abort_command();
         }
         return complete();
+    // The housekeeping commands QEMU's disk accepts, so that a driver using them works on both.
+    case CMD_SET_FEATURES:
+        return set_features();
+    case CMD_EXECUTE_DEVICE_DIAGNOSTIC:
+        reset_registers();
+        m_error_register = 0x01; // device 0 passed, device 1 absent
+        return complete();
+    case 0x10: // RECALIBRATE
+    case 0x70: // SEEK
+    case 0x91: // INITIALIZE DEVICE PARAMETERS
+    case 0x40: // READ VERIFY SECTORS (nothing to verify in a file)
+    case 0x41:
+    case 0x42: // READ VERIFY SECTORS EXT
+        return complete();
+    case 0xE5: // CHECK POWER MODE: always active
+    case 0x98:
+        m_count = 0xFF;
+        return complete();
+    case 0xE0: // STANDBY IMMEDIATE, IDLE IMMEDIATE, STANDBY, IDLE, SLEEP and their old numbers
+    case 0xE1:
+    case 0xE2:
+    case 0xE3:
+    case 0xE6:
+    case 0x94:
+    case 0x95:
+    case 0x96:
+    case 0x97:
+    case 0x99:
+        m_status = STATUS_DRDY;
+        return raise_interrupt();
+    case 0xF8: // READ NATIVE MAX ADDRESS (+ EXT): the last sector
+    case 0x27:
+        m_lba48 = command == 0x27;
+        set_current_lba(m_sectors - 1);
+        return complete();
     default:
         device_log().debug("ata: command {:#04x} aborted (not supported)", command);
         return abort_command();
@@ -407,6 +481,10 @@ void AtaPioDisk::block_done()
                 done < 0 ? std::strerror(errno) : "short write");
             return abort_command();
         }
+        if (!m_write_cache && fdatasync(m_fd) != 0) {
+            device_log().error("ata: write-through of {}: {}", m_path, std::strerror(errno));
+            return abort_command();
+        }
         m_remaining -= m_block_sectors;
         m_lba += m_block_sectors;
         set_current_lba(m_lba);
@@ -457,7 +535,7 @@ void AtaPioDisk::identify()
     words[82] = (1 << 14) | (1 << 5); // NOP, write cache
     words[83] = (1 << 14) | (1 << 13) | (1 << 12) | (1 << 10); // FLUSH CACHE EXT, FLUSH CACHE, LBA48
     words[84] = 1 << 14;
-    words[85] = (1 << 14) | (1 << 5);
+    words[85] = static_cast<uint16_t>((1 << 14) | (m_write_cache ? 1 << 5 : 0));
     words[86] = (1 << 13) | (1 << 12) | (1 << 10);
     words[87] = 1 << 14;
     words[93] = (1 << 14) | (1 << 13) | 1; // reset result of device 0, 80-conductor cable

@@ -5,7 +5,11 @@
 // - IDENTIFY DEVICE; READ/WRITE SECTORS (LBA28) and their EXT forms (LBA48); READ/WRITE
 //   MULTIPLE (+EXT) in blocks of the SET MULTIPLE MODE count (1-16, powers of two; 16 after
 //   reset, 0 switches the MULTIPLE commands off); FLUSH CACHE (+EXT) = fdatasync of the image.
-//   Any other command is aborted (ERR, error ABRT). CHS addressing works as on QEMU.
+//   The housekeeping QEMU accepts works too: EXECUTE DEVICE DIAGNOSTIC, SET FEATURES (write
+//   cache on/off, transfer mode and the no-ops), READ VERIFY, CHECK POWER MODE, the standby/
+//   idle family, READ NATIVE MAX ADDRESS, RECALIBRATE, SEEK, INITIALIZE DEVICE PARAMETERS.
+//   Any other command (DMA, PACKET, NOP ...) is aborted (ERR, error ABRT). CHS addressing
+//   works as on QEMU.
 // - Sector count 0 means 256 (LBA28) or 65536 (LBA48). A range beyond the image: ERR, IDNF.
 //   A failing host read or write: ERR, ABRT (logged). After a transfer the address registers
 //   hold the sector after the last one transferred and the count register 0, as on QEMU.
@@ -51,7 +55,8 @@ public:
     static constexpr uint8_t CMD_READ_SECTORS = 0x20, CMD_READ_SECTORS_EXT = 0x24, CMD_READ_MULTIPLE_EXT = 0x29,
                              CMD_WRITE_SECTORS = 0x30, CMD_WRITE_SECTORS_EXT = 0x34, CMD_WRITE_MULTIPLE_EXT = 0x39,
                              CMD_READ_MULTIPLE = 0xC4, CMD_WRITE_MULTIPLE = 0xC5, CMD_SET_MULTIPLE_MODE = 0xC6,
-                             CMD_FLUSH_CACHE = 0xE7, CMD_FLUSH_CACHE_EXT = 0xEA, CMD_IDENTIFY_DEVICE = 0xEC;
+                             CMD_FLUSH_CACHE = 0xE7, CMD_FLUSH_CACHE_EXT = 0xEA, CMD_IDENTIFY_DEVICE = 0xEC,
+                             CMD_EXECUTE_DEVICE_DIAGNOSTIC = 0x90, CMD_SET_FEATURES = 0xEF;
 
     // Opens `image_path` read-write (its size rounded down to 512 bytes is the disk) and claims
     // the channel's ports and IRQ 14 on `bus`. Check ok() (and error()) afterwards.
@@ -89,6 +94,8 @@ private:
     void write_control(uint8_t value);
     void execute(uint8_t command);
     void reset();
+    void reset_registers(); // the taskfile with the ATA signature, device 0 selected
+    void set_features();
     void abort_command(uint8_t error = ERROR_ABRT);
     void complete(); // DRDY, no error, interrupt
     void raise_interrupt();
@@ -129,6 +136,7 @@ private:
     uint8_t m_control { 0 };
     bool m_interrupt { false }; // INTRQ pending (the line shows it unless nIEN)
     unsigned m_multiple { MAX_MULTIPLE };
+    bool m_write_cache { true }; // off: each written block is fdatasync'ed (SET FEATURES 0x82)
 
     // The PIO transfer in progress.
     Transfer m_transfer { Transfer::None };

@@ -18,6 +18,10 @@ namespace {
 
     uint32_t all_ones(unsigned width) { return width >= 4 ? 0xFFFF'FFFFu : (1u << (width * 8)) - 1; }
 
+    // --log-level trace shows every port access, as `inb 0x1f7 -> 0x58`: what a driver did.
+    bool tracing() { return device_log().should_log(spdlog::level::trace); }
+    char suffix(unsigned width) { return width == 1 ? 'b' : width == 2 ? 'w' : 'l'; }
+
 } // namespace
 
 void PortDevice::read_string(uint16_t offset, unsigned width, void* buffer, size_t count)
@@ -82,15 +86,18 @@ uint32_t DeviceBus::port_in(uint16_t port, unsigned width)
     if (!valid_width(width))
         return 0xFFFF'FFFFu;
     Range* range = find(port);
-    if (!range)
-        return all_ones(width);
-    return range->device->read(port - range->base, width) & all_ones(width);
+    uint32_t value = range ? range->device->read(port - range->base, width) & all_ones(width) : all_ones(width);
+    if (tracing())
+        device_log().trace("in{} {:#x} -> {:#x}", suffix(width), port, value);
+    return value;
 }
 
 void DeviceBus::port_out(uint16_t port, unsigned width, uint32_t value)
 {
     if (!valid_width(width))
         return;
+    if (tracing())
+        device_log().trace("out{} {:#x} <- {:#x}", suffix(width), port, value & all_ones(width));
     if (Range* range = find(port))
         range->device->write(port - range->base, width, value & all_ones(width));
 }
@@ -99,6 +106,8 @@ void DeviceBus::port_in_string(uint16_t port, unsigned width, void* buffer, size
 {
     if (!valid_width(width))
         return;
+    if (tracing())
+        device_log().trace("ins{} {:#x} x{}", suffix(width), port, count);
     Range* range = find(port);
     if (!range) {
         std::memset(buffer, 0xFF, count * width);
@@ -111,6 +120,8 @@ void DeviceBus::port_out_string(uint16_t port, unsigned width, const void* buffe
 {
     if (!valid_width(width))
         return;
+    if (tracing())
+        device_log().trace("outs{} {:#x} x{}", suffix(width), port, count);
     if (Range* range = find(port))
         range->device->write_string(port - range->base, width, buffer, count);
 }

@@ -4,6 +4,7 @@
 // post host work); port I/O from drivers reaches it through the driver proxies
 // (sim/driver_host/), interrupts leave it through kernel::deliver_irq.
 // Unclaimed ports read as all ones (a floating bus) and ignore writes, as on a PC.
+// redox-sim --log-level trace logs every access ("[devices] trace: inb 0x1f7 -> 0x58").
 #include <cstddef>
 #include <cstdint>
 

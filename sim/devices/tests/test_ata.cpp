@@ -389,12 +389,13 @@ TEST_CASE("ata: out-of-range addresses fail with IDNF, unknown commands with ABR
     CHECK(ata.in(AtaPioDisk::ERROR) == AtaPioDisk::ERROR_IDNF);
     CHECK(image.sector(45) == expected(45, 1));
     CHECK(ata.interrupts() == 2);
-    for (uint8_t command : { 0x00, 0x42, 0xC8, 0xEF, 0xFF }) {
+    // NOP, PACKET, IDENTIFY PACKET DEVICE, READ/WRITE DMA, an unassigned opcode.
+    for (uint8_t command : { 0x00, 0xA0, 0xA1, 0xC8, 0xCA, 0xFF }) {
         ata.out(AtaPioDisk::COMMAND, command);
         CHECK(ata.status() == (DRDY | ERR));
         CHECK(ata.in(AtaPioDisk::ERROR) == AtaPioDisk::ERROR_ABRT);
     }
-    CHECK(ata.interrupts() == 7);
+    CHECK(ata.interrupts() == 8);
     // The next good command clears the error.
     ata.lba28(AtaPioDisk::CMD_READ_SECTORS, 49, 1);
     CHECK(ata.status() == (DRDY | DSC | DRQ));
@@ -506,4 +507,59 @@ TEST_CASE("ata: no image, no drive: the channel floats; a bad image is refused")
     AtaPioDisk small(bus, tiny.path);
     CHECK_FALSE(small.ok());
     CHECK(bus.port_in(BASE + AtaPioDisk::STATUS, 1) == 0xFF);
+}
+
+TEST_CASE("ata: the housekeeping commands QEMU's disk accepts")
+{
+    Image image(300, 0);
+    Channel ata(image);
+    auto set_features = [&](uint8_t feature, uint8_t count = 0) {
+        ata.out(AtaPioDisk::FEATURES, feature);
+        ata.out(AtaPioDisk::SECTOR_COUNT, count);
+        ata.out(AtaPioDisk::COMMAND, AtaPioDisk::CMD_SET_FEATURES);
+        return ata.status();
+    };
+    CHECK((ata.identify()[85] & (1 << 5))); // write cache on
+    CHECK(set_features(0x82) == (DRDY | DSC));
+    CHECK_FALSE((ata.identify()[85] & (1 << 5)));
+    // Written through: still lands in the file.
+    ata.lba28(AtaPioDisk::CMD_WRITE_SECTORS, 7, 1);
+    ata.write_data(std::vector<uint8_t>(512, 0x5C));
+    CHECK(ata.status() == (DRDY | DSC));
+    CHECK(image.sector(7) == std::vector<uint8_t>(512, 0x5C));
+    CHECK(set_features(0x02) == (DRDY | DSC));
+    CHECK((ata.identify()[85] & (1 << 5)));
+    CHECK(set_features(0x03, 0x0C) == (DRDY | DSC)); // PIO mode 4
+    CHECK(set_features(0x03, 0x45) == (DRDY | DSC)); // UDMA mode 5: accepted as on QEMU
+    CHECK(set_features(0x03, 0x30) == (DRDY | ERR));
+    CHECK(set_features(0x77) == (DRDY | ERR));
+    CHECK(ata.in(AtaPioDisk::ERROR) == AtaPioDisk::ERROR_ABRT);
+    CHECK(set_features(0xAA) == (DRDY | DSC));
+
+    ata.out(AtaPioDisk::LBA_LOW, 0x33);
+    ata.out(AtaPioDisk::COMMAND, AtaPioDisk::CMD_EXECUTE_DEVICE_DIAGNOSTIC);
+    CHECK(ata.status() == (DRDY | DSC));
+    CHECK(ata.in(AtaPioDisk::ERROR) == 0x01);
+    CHECK(ata.in(AtaPioDisk::SECTOR_COUNT) == 1); // the signature
+    CHECK(ata.in(AtaPioDisk::LBA_LOW) == 1);
+
+    ata.out(AtaPioDisk::COMMAND, 0xE5); // CHECK POWER MODE
+    CHECK(ata.status() == (DRDY | DSC));
+    CHECK(ata.in(AtaPioDisk::SECTOR_COUNT) == 0xFF);
+    ata.out(AtaPioDisk::COMMAND, 0xE0); // STANDBY IMMEDIATE
+    CHECK(ata.status() == DRDY);
+
+    ata.out(AtaPioDisk::DEVICE, 0xE0);
+    ata.out(AtaPioDisk::COMMAND, 0xF8); // READ NATIVE MAX ADDRESS: 299 = 0x12B
+    CHECK(ata.status() == (DRDY | DSC));
+    CHECK(ata.in(AtaPioDisk::LBA_LOW) == 0x2B);
+    CHECK(ata.in(AtaPioDisk::LBA_MID) == 0x01);
+    CHECK(ata.in(AtaPioDisk::LBA_HIGH) == 0x00);
+    CHECK((ata.in(AtaPioDisk::DEVICE)&0x0F) == 0);
+    for (uint8_t command : { 0x10, 0x40, 0x42, 0x70, 0x91 }) {
+        size_t before = ata.interrupts();
+        ata.out(AtaPioDisk::COMMAND, command);
+        CHECK(ata.interrupts() == before + 1);
+        CHECK(ata.status() == (DRDY | DSC));
+    }
 }
