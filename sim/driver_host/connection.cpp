@@ -35,6 +35,8 @@ Connection::~Connection()
 
 void Connection::start_reader(const std::shared_ptr<Connection>& connection)
 {
+    // Until its hang-up is posted, the connection may still wake the proxy (host_work.h).
+    sim::host_work_add_waker();
     std::thread(&Connection::read_loop, connection.get(), connection).detach();
 }
 
@@ -163,6 +165,7 @@ void Connection::read_loop(std::shared_ptr<Connection> self)
     hung_up->kind = Inbound::Kind::HungUp;
     hung_up->status_known = reap(hung_up->signalled, hung_up->value);
     post(self, hung_up);
+    sim::host_work_remove_waker();
 }
 
 } // namespace sim::driver_host

@@ -19,6 +19,7 @@ std::deque<std::function<void()>> s_queue; // guarded by s_mutex
 std::atomic<bool> s_open { false }; // written under s_mutex
 std::atomic<bool> s_pending { false };
 std::atomic<bool> s_possible { false };
+std::atomic<int> s_wakers { 0 }; // host_work_add_waker
 std::atomic<std::int64_t> s_last_work_ns { 0 }; // steady clock, when work last ran
 int s_eventfd = -1;
 
@@ -37,6 +38,9 @@ void host_work_open(bool wakes_contexts)
     if (wakes_contexts && s_open)
         s_possible = true;
 }
+
+void host_work_add_waker() { s_wakers.fetch_add(1, std::memory_order_relaxed); }
+void host_work_remove_waker() { s_wakers.fetch_sub(1, std::memory_order_relaxed); }
 
 bool host_work_post(std::function<void()> work)
 {
@@ -92,6 +96,9 @@ void run_host_work()
         std::memory_order_relaxed);
 }
 
-bool host_work_possible() { return s_possible.load(std::memory_order_relaxed); }
+bool host_work_possible()
+{
+    return s_possible.load(std::memory_order_relaxed) || s_wakers.load(std::memory_order_relaxed) > 0;
+}
 
 } // namespace hal

@@ -15,6 +15,11 @@ namespace sim {
 // context is blocked" for a deadlock (hal::host_work_possible()); the signal thread's one
 // shutdown request does not count.
 void host_work_open(bool wakes_contexts = true);
+// A source that may wake blocked contexts while it is open (a remote driver's connection:
+// its process may die, which ends a proxy): counted, so that hal::host_work_possible() holds
+// while any is open. Any thread.
+void host_work_add_waker();
+void host_work_remove_waker();
 // From any thread: queues `work`. False when the channel is not open or already closed (the
 // core has stopped): the caller must then dispose of the work itself.
 bool host_work_post(std::function<void()> work);
