@@ -56,7 +56,7 @@ namespace {
         sys::open("/scheme/null", redox::O_RDONLY);
         sys::open("/scheme/debug", redox::O_WRONLY);
         sys::open("/scheme/debug", redox::O_WRONLY);
-        driver_host::serve(std::move(connection), {}, { "PATH=/bin", "HOME=/root", "USER=root" });
+        driver_host::serve(std::move(connection), {}, std::vector<std::string> { "PATH=/bin", "HOME=/root", "USER=root" });
     }
 
     // A new connection's HELLO names the driver; its proxy context is started on the core.

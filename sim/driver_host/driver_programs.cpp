@@ -133,7 +133,7 @@ namespace {
             environment.emplace_back(*variable);
         if (arguments.empty())
             arguments.push_back(name);
-        serve(connection, std::move(arguments), std::move(environment));
+        serve(std::move(connection), std::move(arguments), std::move(environment));
     }
 
     int hostdriver_main(int argc, char** argv, char** envp)

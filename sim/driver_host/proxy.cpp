@@ -24,6 +24,8 @@ namespace {
     struct Proxy {
         std::shared_ptr<Connection> connection;
         SchemeChannels channels;
+        std::vector<std::string> arguments; // for START
+        std::vector<std::string> environment;
         bool refused_ports { false };
     };
 
@@ -328,9 +330,10 @@ namespace {
         }
     }
 
-    void send_start(Proxy& proxy, const wire::Hello& hello, std::vector<std::string>& arguments,
-        const std::vector<std::string>& environment)
+    void send_start(Proxy& proxy, const wire::Hello& hello)
     {
+        const std::vector<std::string>& arguments = proxy.arguments;
+        const std::vector<std::string>& environment = proxy.environment;
         std::string strings;
         for (const std::string& argument : arguments)
             strings.append(argument).append(1, '\0');
@@ -354,10 +357,12 @@ namespace {
 
 } // namespace
 
-void serve(std::shared_ptr<Connection> connection, std::vector<std::string> arguments,
-    std::vector<std::string> environment)
+void serve(std::shared_ptr<Connection>&& given, std::vector<std::string>&& arguments,
+    std::vector<std::string>&& environment)
 {
-    auto* proxy = new Proxy { connection, SchemeChannels(connection->name()), false };
+    std::string name = given->name();
+    auto* proxy = new Proxy { std::move(given), SchemeChannels(name), std::move(arguments), std::move(environment) };
+    Connection* connection = proxy->connection.get();
     u32 pid = static_cast<u32>(sys::getpid());
     connection->proxy_pid = pid;
     proxies()[pid] = proxy;
@@ -380,21 +385,21 @@ void serve(std::shared_ptr<Connection> connection, std::vector<std::string> argu
             connection->kill_process();
             end_by_signal(redox::SIGKILL);
         }
-        if (arguments.empty()) {
+        if (proxy->arguments.empty()) {
             // Started by hand: the name, then the arguments it was given on Linux.
             const unsigned char* at = message.payload(sizeof hello) + hello.name_length + 1;
             const unsigned char* end = message.body.data() + message.body.size();
-            arguments.emplace_back(connection->name());
+            proxy->arguments.emplace_back(connection->name());
             for (std::uint32_t i = 1; i < hello.argc && at < end; ++i) {
                 std::size_t n = strnlen(reinterpret_cast<const char*>(at), static_cast<std::size_t>(end - at));
-                arguments.emplace_back(reinterpret_cast<const char*>(at), n);
+                proxy->arguments.emplace_back(reinterpret_cast<const char*>(at), n);
                 at += n + 1;
             }
         }
         delete item;
         break;
     }
-    send_start(*proxy, hello, arguments, environment);
+    send_start(*proxy, hello);
 
     for (;;) {
         Inbound* item = next_item(*proxy);
