@@ -14,7 +14,10 @@
 // address and keeps it while serving; --peek PHYSICAL prints the first bytes there (from
 // another process: the memory is the simulator's, shared).
 //
-//   echo-scheme [--malformed] [--bad-tag] [--bad-length] [--scratch PORT] [--no-iopl] [--dma] [--peek PHYSICAL] [NAME]
+// --time-syscalls N times N getpid calls first (a remote driver's syscall round trip).
+//
+//   echo-scheme [--malformed] [--bad-tag] [--bad-length] [--scratch PORT] [--no-iopl] [--dma] [--peek PHYSICAL]
+//               [--time-syscalls N] [NAME]
 #include "physical_memory.h"
 #include "port_io.h"
 #include "redox/io.h"
@@ -201,6 +204,14 @@ struct Server {
     }
 };
 
+u64 parse_decimal(StringView text)
+{
+    u64 value = 0;
+    for (usize i = 0; i < text.length() && text[i] >= '0' && text[i] <= '9'; ++i)
+        value = value * 10 + static_cast<u64>(text[i] - '0');
+    return value;
+}
+
 u64 parse_hex(StringView text)
 {
     u64 value = 0;
@@ -271,6 +282,23 @@ int peek(u64 address)
     return 0;
 }
 
+u64 now_ns()
+{
+    redox::TimeSpec t {};
+    sys::clock_gettime(redox::CLOCK_MONOTONIC, t);
+    return static_cast<u64>(t.tv_sec) * 1'000'000'000ull + static_cast<u64>(t.tv_nsec);
+}
+
+void time_syscalls(u64 count)
+{
+    u64 start = now_ns();
+    for (u64 i = 0; i < count; ++i)
+        sys::getpid();
+    u64 elapsed = now_ns() - start;
+    outf("%llu syscalls: %llu ns each\n", static_cast<unsigned long long>(count),
+        static_cast<unsigned long long>(elapsed / (count ? count : 1)));
+}
+
 int echo_scheme_main(int argc, char** argv, char**)
 {
     Server server;
@@ -293,6 +321,8 @@ int echo_scheme_main(int argc, char** argv, char**)
             ask_for_iopl = false;
         else if (argument == "--scratch" && i + 1 < argc)
             scratch_port = static_cast<u16>(parse_hex(argv[++i]));
+        else if (argument == "--time-syscalls" && i + 1 < argc)
+            time_syscalls(parse_decimal(argv[++i]));
         else if (argument == "--peek" && i + 1 < argc)
             peek_address = parse_hex(argv[++i]);
         else
