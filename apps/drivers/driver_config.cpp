@@ -1,6 +1,8 @@
 #include "driver_config.h"
 
 #include "ktl/format.h"
+#include "redox/io.h"
+#include "redox/sys.h"
 
 namespace drivers {
 
@@ -42,6 +44,80 @@ namespace {
     }
 
 } // namespace
+
+namespace {
+
+    bool name_less(StringView a, StringView b)
+    {
+        usize n = ktl::min(a.length(), b.length());
+        for (usize i = 0; i < n; ++i) {
+            if (a[i] != b[i])
+                return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+        }
+        return a.length() < b.length();
+    }
+
+} // namespace
+
+bool is_driver_name(StringView name)
+{
+    return !name.is_empty() && name.length() <= 64 && !name.contains('/') && !name.starts_with(".")
+        && !name.ends_with("~");
+}
+
+Vector<String> list_driver_configs(StringView directory)
+{
+    Vector<String> names;
+    long dir = sys::open(directory, redox::O_RDONLY | redox::O_DIRECTORY);
+    if (dir < 0) {
+        if (dir != -redox::ENOENT)
+            io::report_error("driverd", directory, dir);
+        return names;
+    }
+    io::DirReader reader(static_cast<int>(dir));
+    io::DirReader::Entry entry;
+    while (reader.next(entry) > 0) {
+        if (entry.kind == redox::DT_DIR || !is_driver_name(entry.name))
+            continue;
+        // In name order, so that listings and start order do not depend on the file system.
+        usize at = 0;
+        while (at < names.size() && name_less(names[at].view(), entry.name))
+            ++at;
+        names.insert(at, String(entry.name));
+    }
+    sys::close(static_cast<int>(dir));
+    return names;
+}
+
+bool load_driver_config(StringView directory, StringView name, DriverConfig& out)
+{
+    String path(directory);
+    path.append('/');
+    path.append(name);
+    long fd = sys::open(path, redox::O_RDONLY);
+    if (fd < 0) {
+        if (fd != -redox::ENOENT)
+            io::report_error("driverd", path, fd);
+        return false;
+    }
+    String text;
+    long r = io::read_all(static_cast<int>(fd), text);
+    sys::close(static_cast<int>(fd));
+    if (r < 0) {
+        io::report_error("driverd", path, r);
+        return false;
+    }
+    Vector<String> problems;
+    DriverConfig config = parse_driver_config(name, text, problems);
+    for (const String& problem : problems)
+        io::print(2, "driverd: %s: %s\n", path.c_str(), problem.c_str());
+    if (config.command.is_empty()) {
+        io::print(2, "driverd: %s: not loaded\n", path.c_str());
+        return false;
+    }
+    out = static_cast<DriverConfig&&>(config);
+    return true;
+}
 
 Vector<String> split_words(StringView text)
 {

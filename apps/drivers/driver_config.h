@@ -39,6 +39,16 @@ struct DriverConfig {
 // "line N: what" and parsing goes on. The result has no command when none was given.
 DriverConfig parse_driver_config(StringView name, StringView text, Vector<String>& problems);
 
+// Reads DIRECTORY/NAME and parses it, reporting problems on stderr ("driverd: PATH: line
+// N: ..."). False when the file can not be read or has no command.
+bool load_driver_config(StringView directory, StringView name, DriverConfig& out);
+
+// The configuration files in DIRECTORY, in name order (none when it does not exist).
+Vector<String> list_driver_configs(StringView directory);
+
+// Whether NAME can be a driver's name (a file name in the configuration directory).
+bool is_driver_name(StringView name);
+
 // Splits at spaces and tabs.
 Vector<String> split_words(StringView text);
 

@@ -95,7 +95,7 @@ i64 DriverScheme::open(StringView path, u64 flags, u32 uid, u64 now)
     } else {
         isize slash = path.find('/');
         StringView name = slash < 0 ? path : path.substring(0, static_cast<usize>(slash));
-        handle.driver = m_supervisor.find(name);
+        handle.driver = m_supervisor.find_or_load(name);
         if (!handle.driver)
             return error(redox::ENOENT);
         handle.kind = Kind::Status;
@@ -146,11 +146,11 @@ i64 DriverScheme::write(const redox::SchemeRequest& request, u32 uid, u64 now, b
     StringView command = strip_line_end(StringView(reinterpret_cast<const char*>(request.args[1]), length));
     Driver& driver = *handle->driver;
     if (command == "start")
-        m_supervisor.start(driver, now);
+        m_supervisor.start(driver, now, true);
     else if (command == "stop")
         m_supervisor.stop(driver, now);
     else if (command == "restart")
-        m_supervisor.restart(driver, now);
+        m_supervisor.restart(driver, now, true);
     else
         return error(redox::EINVAL);
     if (driver.state == DriverState::Starting || driver.state == DriverState::Stopping) {

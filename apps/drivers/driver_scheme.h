@@ -7,6 +7,8 @@
 //                             `stop` or `restart` (root only) does that. The write is
 //                             answered once the driver has settled (running, stopped,
 //                             backoff, failed or absent), so `driverctl` can tell the result.
+//                             A start or restart reads /etc/drivers/NAME again; a NAME whose
+//                             file appeared since driverd started is loaded when first named.
 //   /scheme/driver/NAME/log   the last 200 lines the driver wrote to stdout/stderr
 //
 // Opening for writing is root only (EACCES); an unknown driver is ENOENT. Texts are

@@ -43,72 +43,13 @@ long watch(int queue, int fd, u64 cookie)
     return sys::write(queue, &event, sizeof event);
 }
 
-bool name_less(StringView a, StringView b)
-{
-    usize n = ktl::min(a.length(), b.length());
-    for (usize i = 0; i < n; ++i) {
-        if (a[i] != b[i])
-            return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
-    }
-    return a.length() < b.length();
-}
-
-void load_configs(Supervisor& supervisor, StringView directory)
-{
-    long dir = sys::open(directory, redox::O_RDONLY | redox::O_DIRECTORY);
-    if (dir < 0) {
-        if (dir != -redox::ENOENT)
-            io::report_error("driverd", directory, dir);
-        return;
-    }
-    Vector<String> names;
-    io::DirReader reader(static_cast<int>(dir));
-    io::DirReader::Entry entry;
-    while (reader.next(entry) > 0) {
-        if (entry.kind == redox::DT_DIR || entry.name.starts_with(".") || entry.name.ends_with("~"))
-            continue;
-        // In name order, so that listings and start order do not depend on the file system.
-        usize at = 0;
-        while (at < names.size() && name_less(names[at].view(), entry.name))
-            ++at;
-        names.insert(at, String(entry.name));
-    }
-    sys::close(static_cast<int>(dir));
-    for (const String& name : names) {
-        String path(directory);
-        path.append('/');
-        path.append(name);
-        long fd = sys::open(path, redox::O_RDONLY);
-        if (fd < 0) {
-            io::report_error("driverd", path, fd);
-            continue;
-        }
-        String text;
-        long r = io::read_all(static_cast<int>(fd), text);
-        sys::close(static_cast<int>(fd));
-        if (r < 0) {
-            io::report_error("driverd", path, r);
-            continue;
-        }
-        Vector<String> problems;
-        drivers::DriverConfig config = drivers::parse_driver_config(name, text, problems);
-        for (const String& problem : problems)
-            io::print(2, "driverd: %s: %s\n", path.c_str(), problem.c_str());
-        if (config.command.is_empty()) {
-            io::print(2, "driverd: %s: not loaded\n", path.c_str());
-            continue;
-        }
-        supervisor.add(static_cast<drivers::DriverConfig&&>(config));
-    }
-}
-
 class Daemon {
 public:
-    Daemon(int channel, int queue, int wake_read, char** envp)
+    Daemon(int channel, int queue, int wake_read, int wake_write, char** envp, StringView config_dir)
         : m_channel(channel),
           m_queue(queue),
           m_wake_read(wake_read),
-          m_supervisor(queue, envp),
+          m_supervisor(queue, wake_write, envp, config_dir),
           m_scheme(m_supervisor)
     {
     }
@@ -275,22 +216,9 @@ static int driverd_main(int argc, char** argv, char** envp)
         io::report_error("driverd", "/scheme/event", queue < 0 ? queue : piped < 0 ? piped : -redox::EIO);
         return 1;
     }
-    // Heap, not stack or globals: the watchdog threads hold pointers into it for good.
-    auto* daemon = new Daemon(static_cast<int>(channel), static_cast<int>(queue), wake[0], envp);
-    load_configs(daemon->supervisor(), config_dir);
-    long self = sys::getpid();
-    for (usize i = 0; i < daemon->supervisor().count(); ++i) {
-        drivers::Driver& driver = *daemon->supervisor().driver_at(i);
-        if (driver.config.scheme.is_empty() || driver.config.watchdog_ms == 0)
-            continue;
-        driver.watchdog
-            = new drivers::WatchdogProbe(driver.config.scheme, driver.config.watchdog_ms / 2, wake[1], self);
-        if (long r = driver.watchdog->start_thread(); r < 0) {
-            io::report_error("driverd", "watchdog thread", r);
-            delete driver.watchdog;
-            driver.watchdog = nullptr;
-        }
-    }
+    // Heap, not stack or globals: the watchdog threads hold pointers into it.
+    auto* daemon = new Daemon(static_cast<int>(channel), static_cast<int>(queue), wake[0], wake[1], envp, config_dir);
+    daemon->supervisor().load_all();
     int status = daemon->run();
     delete daemon;
     sys::close(wake[0]);

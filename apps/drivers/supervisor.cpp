@@ -152,13 +152,65 @@ void Supervisor::stop_all()
     }
 }
 
+void Supervisor::load_all()
+{
+    for (const String& name : list_driver_configs(m_config_dir)) {
+        DriverConfig config;
+        if (load_driver_config(m_config_dir, name, config))
+            add(static_cast<DriverConfig&&>(config));
+    }
+}
+
 Driver& Supervisor::add(DriverConfig&& config)
 {
     auto* driver = new Driver;
     driver->config = static_cast<DriverConfig&&>(config);
     driver->next_backoff_ms = driver->config.backoff_ms;
     m_drivers.append(driver);
+    start_watchdog(*driver);
     return *driver;
+}
+
+void Supervisor::start_watchdog(Driver& driver)
+{
+    if (driver.config.scheme.is_empty() || driver.config.watchdog_ms == 0)
+        return;
+    driver.watchdog = new WatchdogProbe(driver.config.scheme, driver.config.watchdog_ms / 2, m_wake_fd, sys::getpid());
+    if (long r = driver.watchdog->start_thread(); r < 0) {
+        note(driver, "no watchdog: %s", redox::error_string(static_cast<int>(-r)));
+        delete driver.watchdog;
+        driver.watchdog = nullptr;
+    }
+}
+
+Driver* Supervisor::find_or_load(StringView name)
+{
+    if (Driver* driver = find(name))
+        return driver;
+    DriverConfig config;
+    if (!is_driver_name(name) || !load_driver_config(m_config_dir, name, config))
+        return nullptr;
+    return &add(static_cast<DriverConfig&&>(config));
+}
+
+// Between two instances (no process): the watchdog may change with the configuration.
+void Supervisor::reload_config(Driver& driver)
+{
+    DriverConfig config;
+    if (!load_driver_config(m_config_dir, driver.config.name, config)) {
+        note(driver, "keeping the configuration it was started with");
+        return;
+    }
+    bool same_watchdog = config.scheme == driver.config.scheme && config.watchdog_ms == driver.config.watchdog_ms;
+    if (!same_watchdog && driver.watchdog) {
+        driver.watchdog->stop_thread();
+        delete driver.watchdog;
+        driver.watchdog = nullptr;
+    }
+    driver.config = static_cast<DriverConfig&&>(config);
+    driver.next_backoff_ms = driver.config.backoff_ms;
+    if (!same_watchdog)
+        start_watchdog(driver);
 }
 
 Driver* Supervisor::find(StringView name)
@@ -223,6 +275,10 @@ void Supervisor::launch(Driver& driver, u64 now)
         drain_log(driver);
         close_log(driver);
     }
+    if (driver.reload_before_launch) {
+        driver.reload_before_launch = false;
+        reload_config(driver);
+    }
     const String& program = driver.config.command[0];
     String path;
     if (!program.view().contains('/'))
@@ -271,8 +327,10 @@ void Supervisor::launch(Driver& driver, u64 now)
     }
 }
 
-void Supervisor::start(Driver& driver, u64 now)
+void Supervisor::start(Driver& driver, u64 now, bool reload)
 {
+    if (reload && driver.state != DriverState::Starting && driver.state != DriverState::Running)
+        driver.reload_before_launch = true;
     switch (driver.state) {
     case DriverState::Starting:
     case DriverState::Running:
@@ -319,15 +377,16 @@ void Supervisor::stop(Driver& driver, u64 now)
     }
 }
 
-void Supervisor::restart(Driver& driver, u64 now)
+void Supervisor::restart(Driver& driver, u64 now, bool reload)
 {
     if (driver.state == DriverState::Starting || driver.state == DriverState::Running
         || driver.state == DriverState::Stopping) {
         stop(driver, now);
         driver.restart_after_stop = true;
+        driver.reload_before_launch = reload;
         return;
     }
-    start(driver, now);
+    start(driver, now, reload);
 }
 
 void Supervisor::crashed(Driver& driver, StringView reason, u64 now)

@@ -51,6 +51,7 @@ struct Driver {
     u64 restart_at_ns { 0 }; // backoff: when to start again
     u64 kill_at_ns { 0 }; // stopping: when SIGTERM gives way to SIGKILL
     bool restart_after_stop { false };
+    bool reload_before_launch { false };
     String kill_reason; // set when driverd killed it (the watchdog)
     int log_fd { -1 };
     LogRing log;
@@ -65,23 +66,36 @@ struct Driver {
 class Supervisor {
 public:
     // `queue`: driverd's event queue (log pipes are watched there with cookie
-    // LOG_COOKIE_BASE + index); `envp`: the environment drivers get.
-    Supervisor(int queue, char** envp) : m_queue(queue), m_envp(envp) {}
+    // LOG_COOKIE_BASE + index); `wake_fd`: the pipe the watchdog threads poke; `envp`: the
+    // environment drivers get; `config_dir`: where the configurations are (driver_config.h).
+    Supervisor(int queue, int wake_fd, char** envp, StringView config_dir)
+        : m_queue(queue),
+          m_wake_fd(wake_fd),
+          m_envp(envp),
+          m_config_dir(config_dir)
+    {
+    }
     ~Supervisor();
     Supervisor(const Supervisor&) = delete;
     Supervisor& operator=(const Supervisor&) = delete;
 
     static constexpr u64 LOG_COOKIE_BASE = 100;
 
+    // Loads every configuration in the directory (at startup).
+    void load_all();
     Driver& add(DriverConfig&& config);
     Driver* find(StringView name);
+    // find(), or else the driver's configuration file if it appeared since driverd started.
+    Driver* find_or_load(StringView name);
     Driver* driver_at(usize index) { return index < m_drivers.size() ? m_drivers[index] : nullptr; }
     usize count() const { return m_drivers.size(); }
 
-    // Commands (from the `driver` scheme or at boot).
-    void start(Driver&, u64 now);
+    // Commands (from the `driver` scheme or at boot). A start or restart asked for through
+    // the scheme reads the driver's configuration file again (`reload`), so an edited file
+    // counts from then on.
+    void start(Driver&, u64 now, bool reload = false);
     void stop(Driver&, u64 now);
-    void restart(Driver&, u64 now);
+    void restart(Driver&, u64 now, bool reload = false);
 
     // A child was reaped (waitpid status).
     void child_exited(long pid, int status, u64 now);
@@ -103,13 +117,17 @@ public:
 
 private:
     void launch(Driver&, u64 now);
+    void reload_config(Driver&);
+    void start_watchdog(Driver&);
     void crashed(Driver&, StringView reason, u64 now);
     void kill_driver(Driver&, StringView reason);
     void note(const Driver&, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
     void close_log(Driver&);
 
     int m_queue;
+    int m_wake_fd;
     char** m_envp;
+    String m_config_dir;
     ktl::Vector<Driver*> m_drivers;
 };
 

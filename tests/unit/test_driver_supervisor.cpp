@@ -422,6 +422,46 @@ TEST_CASE("driverd: starts, lists, stops and restarts a driver; status tells abo
     CHECK(run.console.find("serve: serving test.serve") != std::string::npos); // its output, copied
 }
 
+TEST_CASE("driverd: start and restart read the configuration again; new files are found by name")
+{
+    auto run = boot(
+        [] {
+            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.one\nscheme=test.one\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("serve", "running"));
+            // Edited while it runs: nothing changes until it is restarted.
+            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.two 3\nscheme=test.two\nbackoff_ms=7\n");
+            CHECK(field("serve", "scheme") == "test.one");
+            CHECK(command("serve", "restart") == 7);
+            CHECK(field("serve", "state") == "running"); // test.two answered its watchdog
+            CHECK(field("serve", "scheme") == "test.two");
+            CHECK(field("serve", "command") == "/scheme/initfs/bin/test-drv-serve test.two 3");
+            CHECK(sys::open("/scheme/test.one/", redox::O_RDONLY) == -redox::ENODEV);
+            long fd = sys::open("/scheme/test.two/", redox::O_RDONLY);
+            CHECK(fd >= 0);
+            sys::close(static_cast<int>(fd));
+            // A broken file keeps the configuration it had.
+            configure("serve", "scheme=test.three\n");
+            CHECK(command("serve", "restart") == 7);
+            CHECK(field("serve", "state") == "running");
+            CHECK(field("serve", "scheme") == "test.two");
+
+            // A file written after driverd started: found when named.
+            CHECK(sys::open("/scheme/driver/late", redox::O_RDONLY) == -redox::ENOENT);
+            configure("late", "command=/scheme/initfs/bin/test-drv-serve test.late\nscheme=test.late\n");
+            CHECK(field("late", "state") == "stopped");
+            CHECK(command("late", "start") == 5);
+            CHECK(field("late", "state") == "running");
+            CHECK(read_file("/scheme/driver").find("late") != std::string::npos);
+            stop_driverd(driverd);
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("driverd: /etc/drivers/serve: no command= line") != std::string::npos);
+    CHECK(run.console.find("driverd: serve: keeping the configuration it was started with") != std::string::npos);
+}
+
 TEST_CASE("driverd: a crashing driver is restarted after a doubling back-off, then given up")
 {
     auto run = boot(
