@@ -49,6 +49,10 @@ void Connection::kill_process()
 
 bool Connection::post(const std::shared_ptr<Connection>& self, Inbound* item)
 {
+    constexpr int MAX_QUEUED = 1024;
+    while (m_queued.load(std::memory_order_relaxed) >= MAX_QUEUED && !m_proxy_gone.load(std::memory_order_relaxed))
+        usleep(200);
+    m_queued.fetch_add(1, std::memory_order_relaxed);
     if (sim::host_work_post([self, item] { self->deliver(item); }))
         return true;
     delete item; // the core has stopped
@@ -58,6 +62,7 @@ bool Connection::post(const std::shared_ptr<Connection>& self, Inbound* item)
 void Connection::deliver(Inbound* item)
 {
     if (proxy_gone) {
+        taken();
         delete item;
         return;
     }
@@ -75,6 +80,7 @@ void Connection::proxy_exited()
     // Items still queued stay there (a few bytes): taking them here could end this context
     // a second time (take_until acts on a pending SIGKILL).
     proxy_gone = true;
+    m_proxy_gone = true;
     kill_process();
     // A driver started by hand learns it at once (the reader thread too).
     shutdown(m_socket, SHUT_RDWR);

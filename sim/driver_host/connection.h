@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -75,6 +76,8 @@ public:
 
     // Host work: queues `item` for the proxy (or drops it when the proxy is gone).
     void deliver(Inbound* item);
+    // The proxy took an item out of the inbox.
+    void taken() { m_queued.fetch_sub(1, std::memory_order_relaxed); }
     // In the exiting proxy context: the proxy is gone; its Linux process goes too.
     void proxy_exited();
 
@@ -87,6 +90,10 @@ private:
     int m_socket;
     pid_t m_linux_pid;
     int m_output;
+    // Items posted and not yet taken: a driver flooding port writes or output waits for the
+    // core instead of growing the host-work queue without bound.
+    std::atomic<int> m_queued { 0 };
+    std::atomic<bool> m_proxy_gone { false }; // proxy_gone, for the reader thread
     std::mutex m_mutex;
     bool m_reaped { false }; // guarded by m_mutex: once true the pid may belong to someone else
 };

@@ -271,8 +271,10 @@ namespace {
         for (;;) {
             // A kernel wait: SIGKILL ends the proxy here (take_until), and the exit watch cleans up.
             kernel::HostRequest* request = proxy.connection->inbox.take_until(hal::monotonic_ns() + 3'600'000'000'000ull);
-            if (request)
+            if (request) {
+                proxy.connection->taken();
                 return static_cast<Inbound*>(request);
+            }
         }
     }
 
@@ -322,6 +324,7 @@ namespace {
             return;
         Proxy& proxy = *it->second;
         while (kernel::HostRequest* request = proxy.connection->inbox.take_until(0)) {
+            proxy.connection->taken();
             auto* item = static_cast<Inbound*>(request);
             if (item->kind == Inbound::Kind::Message && item->message.type != wire::Type::Exit)
                 continue; // a request whose answer nobody would read
