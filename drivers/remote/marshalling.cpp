@@ -9,20 +9,33 @@ namespace {
 
     using redox::Syscall;
 
-    constexpr BufferArg in(uint8_t pointer, int8_t length_arg) { return { pointer, Direction::In, OutSize::Whole, length_arg, 0 }; }
-    constexpr BufferArg in_fixed(uint8_t pointer, uint32_t size) { return { pointer, Direction::In, OutSize::Whole, -1, size }; }
+    constexpr BufferArg in(uint8_t pointer, int8_t length_arg)
+    {
+        return { pointer, Direction::In, OutSize::Whole, length_arg, 0 };
+    }
+    constexpr BufferArg in_fixed(uint8_t pointer, uint32_t size)
+    {
+        return { pointer, Direction::In, OutSize::Whole, -1, size };
+    }
     constexpr BufferArg out(uint8_t pointer, int8_t length_arg, OutSize size)
     {
         return { pointer, Direction::Out, size, length_arg, 0 };
     }
-    constexpr BufferArg out_fixed(uint8_t pointer, uint32_t size) { return { pointer, Direction::Out, OutSize::Whole, -1, size }; }
+    constexpr BufferArg out_fixed(uint8_t pointer, uint32_t size)
+    {
+        return { pointer, Direction::Out, OutSize::Whole, -1, size };
+    }
 
     constexpr SyscallSpec plain(unsigned long number) { return { number, Handling::Forward, 0, {} }; }
     constexpr SyscallSpec one(unsigned long number, BufferArg a) { return { number, Handling::Forward, 1, { a } }; }
-    constexpr SyscallSpec two(unsigned long number, BufferArg a, BufferArg b) { return { number, Handling::Forward, 2, { a, b } }; }
+    constexpr SyscallSpec two(unsigned long number, BufferArg a, BufferArg b)
+    {
+        return { number, Handling::Forward, 2, { a, b } };
+    }
     constexpr SyscallSpec refused(unsigned long number) { return { number, Handling::Refused, 0, {} }; }
 
     // Arguments as documented at each handler in kernel_core/syscalls/ and in apps/lib/redox/sys.h.
+    // clang-format off
     constexpr SyscallSpec s_table[] = {
         // paths
         one(redox::SYS_open, in(0, 1)),
@@ -85,6 +98,7 @@ namespace {
         refused(redox::SYS_clone),
         refused(redox::SYS_mkns), // an array of pointers; no driver needs it
     };
+    // clang-format on
 
 } // namespace
 

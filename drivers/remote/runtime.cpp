@@ -205,8 +205,7 @@ namespace {
     }
 
     // NUL-separated strings -> pointers into `storage` (which must outlive them).
-    bool split_strings(const unsigned char*& at, const unsigned char* end, std::uint32_t count,
-        std::vector<char*>& out)
+    bool split_strings(const unsigned char*& at, const unsigned char* end, std::uint32_t count, std::vector<char*>& out)
     {
         for (std::uint32_t i = 0; i < count; ++i) {
             const unsigned char* nul = static_cast<const unsigned char*>(std::memchr(at, 0, end - at));

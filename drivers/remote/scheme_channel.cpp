@@ -139,8 +139,8 @@ long write_channel(int fd, const void* buffer, std::size_t length)
 {
     if (!buffer || length % sizeof(redox::SchemeCompletion)) {
         // Not completions: the proxy answers as the kernel would (EINVAL, EFAULT).
-        std::uint64_t args[5] = { static_cast<std::uint64_t>(fd), reinterpret_cast<std::uint64_t>(buffer),
-            buffer ? length : 0, 0, 0 };
+        std::uint64_t args[5]
+            = { static_cast<std::uint64_t>(fd), reinterpret_cast<std::uint64_t>(buffer), buffer ? length : 0, 0, 0 };
         return length > max_buffer() ? -redox::EINVAL : forward_syscall(redox::SYS_write, args);
     }
     std::size_t count = length / sizeof(redox::SchemeCompletion);

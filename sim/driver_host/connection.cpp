@@ -21,7 +21,10 @@ constexpr int linux_eintr = EINTR;
 namespace sim::driver_host {
 
 Connection::Connection(std::string name, int socket, pid_t linux_pid, int output)
-    : m_name(std::move(name)), m_socket(socket), m_linux_pid(linux_pid), m_output(output)
+    : m_name(std::move(name)),
+      m_socket(socket),
+      m_linux_pid(linux_pid),
+      m_output(output)
 {
 }
 

@@ -56,7 +56,8 @@ namespace {
         sys::open("/scheme/null", redox::O_RDONLY);
         sys::open("/scheme/debug", redox::O_WRONLY);
         sys::open("/scheme/debug", redox::O_WRONLY);
-        driver_host::serve(std::move(connection), {}, std::vector<std::string> { "PATH=/bin", "HOME=/root", "USER=root" });
+        driver_host::serve(
+            std::move(connection), {}, std::vector<std::string> { "PATH=/bin", "HOME=/root", "USER=root" });
     }
 
     // A new connection's HELLO names the driver; its proxy context is started on the core.
@@ -83,8 +84,8 @@ namespace {
         bool posted = host_work_post([connection, hello, name] {
             connection->deliver(hello);
             auto* argument = new std::shared_ptr<driver_host::Connection>(connection);
-            auto pid = kernel::spawn_host_context(
-                ktl::StringView(name.c_str(), name.size()), manual_proxy_main, argument);
+            auto pid
+                = kernel::spawn_host_context(ktl::StringView(name.c_str(), name.size()), manual_proxy_main, argument);
             if (pid.is_error()) {
                 delete argument;
                 spdlog::warn("driver {}: no proxy context for it; closing", name);
@@ -177,12 +178,12 @@ namespace {
 
 namespace driver_host {
 
-const std::string& driver_directory()
-{
-    if (s_directory.empty())
-        s_directory = BUILT_DRIVER_DIRECTORY;
-    return s_directory;
-}
+    const std::string& driver_directory()
+    {
+        if (s_directory.empty())
+            s_directory = BUILT_DRIVER_DIRECTORY;
+        return s_directory;
+    }
 
 } // namespace driver_host
 

@@ -74,8 +74,7 @@ namespace {
         posix_spawnattr_setsigmask(&attributes, &none);
         posix_spawnattr_setsigdefault(&attributes, &all);
         posix_spawnattr_setpgroup(&attributes, 0);
-        posix_spawnattr_setflags(
-            &attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
 
         std::vector<std::string> variables;
         for (char** variable = environ; *variable; ++variable)
@@ -99,8 +98,8 @@ namespace {
     {
         std::string name = base_name(path);
         if (access(path.c_str(), X_OK) != 0) {
-            say("%s: no driver executable at %s (build it with ninja, or give redox-sim --driver-dir)\n",
-                name.c_str(), path.c_str());
+            say("%s: no driver executable at %s (build it with ninja, or give redox-sim --driver-dir)\n", name.c_str(),
+                path.c_str());
             return 127;
         }
         int sockets[2];

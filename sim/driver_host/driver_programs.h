@@ -13,7 +13,7 @@ int run_named_driver(const char* name, int argc, char** argv, char** envp);
 
 } // namespace sim::driver_host
 
-#define REDOX_DRIVER_PROXY(name, identifier)                                                                          \
+#define REDOX_DRIVER_PROXY(name, identifier)                                                                           \
     static int driver_proxy_##identifier(int argc, char** argv, char** envp)                                           \
     {                                                                                                                  \
         return ::sim::driver_host::run_named_driver(name, argc, argv, envp);                                           \

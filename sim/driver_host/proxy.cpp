@@ -85,14 +85,15 @@ namespace {
         end_by_signal(redox::SIGKILL);
     }
 
-    void reply(Proxy& proxy, wire::Type type, const void* fixed, std::size_t fixed_size,
-        const void* payload = nullptr, std::size_t payload_size = 0, int fd = -1)
+    void reply(Proxy& proxy, wire::Type type, const void* fixed, std::size_t fixed_size, const void* payload = nullptr,
+        std::size_t payload_size = 0, int fd = -1)
     {
         // Never block the core on a driver that does not read: it is waiting for this answer.
-        int r = wire::send_message(proxy.connection->socket(), type, fixed, fixed_size, payload, payload_size, fd, true);
+        int r
+            = wire::send_message(proxy.connection->socket(), type, fixed, fixed_size, payload, payload_size, fd, true);
         if (r < 0) {
-            spdlog::warn("driver {}: can not answer its process ({}); killing it", proxy.connection->name(),
-                std::strerror(-r));
+            spdlog::warn(
+                "driver {}: can not answer its process ({}); killing it", proxy.connection->name(), std::strerror(-r));
             proxy.connection->kill_process(); // the hang-up ends the proxy
         }
     }
@@ -105,8 +106,8 @@ namespace {
         return base && address >= base && address - base < sim::physical_memory_size();
     }
 
-    long perform(Proxy& proxy, const wire::Message& message, wire::SyscallReply& answer,
-        std::vector<unsigned char>& output)
+    long perform(
+        Proxy& proxy, const wire::Message& message, wire::SyscallReply& answer, std::vector<unsigned char>& output)
     {
         wire::Syscall call {};
         if (!message.fixed(call))
@@ -208,7 +209,9 @@ namespace {
             std::size_t length = storage[i].size() - 1;
             std::size_t size = length;
             if (b.out_size == remote::OutSize::ByResult)
-                size = result >= 0 ? (static_cast<std::size_t>(result) < length ? static_cast<std::size_t>(result) : length) : 0;
+                size = result >= 0
+                    ? (static_cast<std::size_t>(result) < length ? static_cast<std::size_t>(result) : length)
+                    : 0;
             answer.out_size[i] = static_cast<std::uint32_t>(size);
             output.insert(output.end(), storage[i].data(), storage[i].data() + size);
         }
@@ -232,7 +235,8 @@ namespace {
         std::size_t bytes = static_cast<std::size_t>(access.count) * access.width;
         if (!kernel::current_has_io_privilege()) {
             if (!proxy.refused_ports)
-                spdlog::warn("driver {}: port I/O at {:#x} without iopl refused", proxy.connection->name(), access.port);
+                spdlog::warn(
+                    "driver {}: port I/O at {:#x} without iopl refused", proxy.connection->name(), access.port);
             // A read waits for this answer; for pipelined writes one refusal ends the driver.
             if (input || !proxy.refused_ports) {
                 wire::PortInReply refusal { -redox::EPERM, 0 };
@@ -270,7 +274,8 @@ namespace {
     {
         for (;;) {
             // A kernel wait: SIGKILL ends the proxy here (take_until), and the exit watch cleans up.
-            kernel::HostRequest* request = proxy.connection->inbox.take_until(hal::monotonic_ns() + 3'600'000'000'000ull);
+            kernel::HostRequest* request
+                = proxy.connection->inbox.take_until(hal::monotonic_ns() + 3'600'000'000'000ull);
             if (request) {
                 proxy.connection->taken();
                 return static_cast<Inbound*>(request);
@@ -360,8 +365,8 @@ namespace {
 
 } // namespace
 
-void serve(std::shared_ptr<Connection>&& given, std::vector<std::string>&& arguments,
-    std::vector<std::string>&& environment)
+void serve(
+    std::shared_ptr<Connection>&& given, std::vector<std::string>&& arguments, std::vector<std::string>&& environment)
 {
     std::string name = given->name();
     auto* proxy = new Proxy { std::move(given), SchemeChannels(name), std::move(arguments), std::move(environment) };
@@ -383,8 +388,8 @@ void serve(std::shared_ptr<Connection>&& given, std::vector<std::string>&& argum
         }
         const wire::Message& message = item->message;
         if (message.type != wire::Type::Hello || !message.fixed(hello) || hello.version != wire::VERSION) {
-            spdlog::warn("driver {}: its process speaks another protocol (version {}); rebuild it",
-                connection->name(), hello.version);
+            spdlog::warn("driver {}: its process speaks another protocol (version {}); rebuild it", connection->name(),
+                hello.version);
             connection->kill_process();
             end_by_signal(redox::SIGKILL);
         }

@@ -52,8 +52,8 @@ void SchemeChannels::closed(int fd)
 
 void SchemeChannels::malformed(const char* what, std::uint32_t tag, std::uint64_t detail, std::uint64_t limit)
 {
-    spdlog::warn("driver {}: malformed completion: {} (tag {}, {} > {}); the caller gets EIO", m_name, what, tag,
-        detail, limit);
+    spdlog::warn(
+        "driver {}: malformed completion: {} (tag {}, {} > {}); the caller gets EIO", m_name, what, tag, detail, limit);
 }
 
 long SchemeChannels::read_requests(
@@ -94,12 +94,12 @@ long SchemeChannels::read_requests(
             }
             if (request.opcode == redox::OP_FUTIMENS && request.args[2] > 2)
                 request.args[2] = 2; // atime and mtime: all a TimeSpec array may hold
-            if (kind != remote::RequestBuffer::None && request.args[2] > max_buffer
-                && !is_path_like(request.opcode))
+            if (kind != remote::RequestBuffer::None && request.args[2] > max_buffer && !is_path_like(request.opcode))
                 request.args[2] = max_buffer; // a shorter read or write; records are smaller
             shipped.push_back(request);
             if (!oneway)
-                m_pending[{ fd, request.tag }] = { request.opcode, request.args[1], remote::request_buffer_length(request) };
+                m_pending[{ fd, request.tag }]
+                    = { request.opcode, request.args[1], remote::request_buffer_length(request) };
         }
         if (!answered.empty())
             sys::write(fd, answered.data(), answered.size() * sizeof(redox::SchemeCompletion));

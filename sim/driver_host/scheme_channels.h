@@ -28,8 +28,8 @@ public:
     // bytes of requests shipped, or -errno) and appends the requests, then their input
     // buffers, to `payload`. `max_buffer` bounds each request's buffer; the whole payload
     // stays within 2 * max_buffer.
-    long read_requests(int fd, bool buffer_present, std::uint64_t length, std::size_t max_buffer,
-        std::vector<unsigned char>& payload);
+    long read_requests(
+        int fd, bool buffer_present, std::uint64_t length, std::size_t max_buffer, std::vector<unsigned char>& payload);
 
     // The driver writes `length` bytes of completions; `data` holds them followed by the
     // output each carries. Returns the write's result; `broken` is set when the data does
