@@ -309,10 +309,12 @@ namespace {
             wire::Exit exit {};
             if (!message.fixed(exit))
                 broken(proxy, "short EXIT");
-            if (exit.how == wire::EXITED)
+            // A process the simulator started is reaped: its hang-up follows at once, after what
+            // it printed last, and tells how it ended. One started by hand can only say so.
+            if (exit.how == wire::EXITED && proxy.connection->linux_pid() <= 0)
                 sys::exit(exit.value & 0xff);
-            // Dying of a signal: the hang-up follows (with the reaped status when we started it).
-            proxy.connection->announced_signal = exit.value;
+            if (exit.how == wire::SIGNALLED)
+                proxy.connection->announced_signal = exit.value;
             return;
         }
         default:
