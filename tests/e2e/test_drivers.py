@@ -36,13 +36,22 @@ class SimMachine:
     def __init__(self, *args):
         self.console = Console(*args)
         self.console.read_until(PROMPT, timeout=60)
+        self.commands = 0
 
     def type(self, line):
         self.console.line(line)
 
     def run(self, line, timeout=30):
+        """What `line` printed before the next prompt. Drivers and driverd write to the same
+        console at any moment: a marker command after each line makes sure the next line's
+        output starts after everything this one caused."""
         self.console.line(line)
-        seen = self.console.read_until(PROMPT, timeout=timeout)
+        seen = self.console.read_until(PROMPT, timeout=timeout)[:-len(PROMPT)]
+        self.commands += 1
+        marker = f"__done{self.commands}__"
+        self.console.line(f"echo {marker}")
+        self.console.read_until(f"\n{marker}\r\n", timeout=timeout)
+        self.console.read_until(PROMPT, timeout=timeout)
         return seen.split("\n", 1)[1] if "\n" in seen else ""
 
     def shutdown(self):
