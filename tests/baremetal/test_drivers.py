@@ -21,10 +21,25 @@ EXTRACT = os.environ.get("REDOXFS_EXTRACT", os.path.join(os.path.dirname(AR), "r
 FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(os.path.dirname(AR), "redoxfs-fsck"))
 
 
+class DriverMachine(Machine):
+    """Drivers and driverd write to the console at any moment: a marker command after each
+    line makes sure the next line's output starts after everything this one caused."""
+
+    commands = 0
+
+    def run(self, line, timeout=30):
+        seen = super().run(line, timeout)
+        self.commands += 1
+        marker = f"__done{self.commands}__"
+        self.type(f"echo {marker}")
+        self.expect(f"\n{marker}", timeout)
+        self.expect(PROMPT, timeout)
+        return seen
+
+
 def boot(image, com2_socket):
-    machine = Machine(extra=["-drive", f"if=ide,index=0,media=disk,format=raw,file={image}",
-                             "-serial", f"unix:{com2_socket},server=on,wait=off"])
-    return machine
+    return DriverMachine(extra=["-drive", f"if=ide,index=0,media=disk,format=raw,file={image}",
+                                "-serial", f"unix:{com2_socket},server=on,wait=off"])
 
 
 @unittest.skipUnless(os.path.exists(KERNEL), f"no bare-metal kernel at {KERNEL}")
