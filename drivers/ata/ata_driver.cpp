@@ -113,6 +113,20 @@ public:
         alt_status().write(0);
         wait_not_busy(now_ms() + COMMAND_TIMEOUT_MS);
         errf("ata-driver: channel reset after a command timed out\n");
+        set_multiple(); // a reset may forget it
+    }
+
+    // SET MULTIPLE MODE to `multiple`; on refusal, one sector per block.
+    void set_multiple()
+    {
+        if (multiple <= 1)
+            return;
+        reg(SECTOR_COUNT).write(static_cast<u8>(multiple));
+        reg(DRIVE_HEAD).write(0xA0);
+        reg(STATUS_COMMAND).write(CMD_SET_MULTIPLE);
+        u8 status = 0;
+        if (!wait_interrupt(status, now_ms() + COMMAND_TIMEOUT_MS) || failed(status))
+            multiple = 1; // READ/WRITE MULTIPLE then move one sector per block
     }
 
     void select_lba(u64 lba, u32 count)
@@ -363,13 +377,7 @@ public:
         multiple = 1;
         while (multiple * 2 <= most && multiple * 2 <= 16)
             multiple *= 2;
-        if (multiple > 1) {
-            reg(SECTOR_COUNT).write(static_cast<u8>(multiple));
-            reg(DRIVE_HEAD).write(0xA0);
-            reg(STATUS_COMMAND).write(CMD_SET_MULTIPLE);
-            if (!wait_interrupt(status, now_ms() + COMMAND_TIMEOUT_MS) || failed(status))
-                multiple = 1; // READ/WRITE MULTIPLE then move one sector per block
-        }
+        set_multiple();
         return sectors > 0;
     }
 };
@@ -411,6 +419,11 @@ int ata_driver_main(int, char**, char**)
     } else {
         errf("ata-driver: no IDE controller on PCI; trying the legacy ports\n");
     }
+    // A floating bus (all ones) has no drive behind it; say so before taking the line.
+    if (disk->reg(STATUS_COMMAND).read() == 0xFF && disk->alt_status().read() == 0xFF) {
+        errf("ata-driver: nothing on the primary channel (its status reads 0xff)\n");
+        return EXIT_NO_DEVICE;
+    }
     if (long r = disk->irq.open(disk->channel.line); r < 0) {
         io::report_error("ata-driver", "irq", r);
         return r == -redox::ENOENT || r == -redox::ENODEV ? EXIT_NO_DEVICE : 1;
@@ -423,7 +436,18 @@ int ata_driver_main(int, char**, char**)
     disk->queue = static_cast<int>(queue);
     redox::Event watch { static_cast<u64>(disk->irq.fd()), redox::EVENT_READ, 0 };
     sys::write(disk->queue, &watch, sizeof watch);
-    disk->alt_status().write(0); // interrupts on (nIEN clear)
+    // An earlier instance may have died in the middle of a command (DRQ still set, a write
+    // waiting for data): a software reset puts the channel back to idle before anything else.
+    disk->alt_status().write(CONTROL_SRST | CONTROL_NIEN);
+    disk->alt_status().read(); // some 400 ns for the drive to see the reset
+    disk->alt_status().write(0); // reset off, interrupts on (nIEN clear)
+    if (!disk->wait_not_busy(disk->now_ms() + COMMAND_TIMEOUT_MS)) {
+        errf("ata-driver: the drive stays busy after a reset\n");
+        return 1;
+    }
+    u64 stale = 0;
+    if (disk->irq.pending(stale) == 1) // an interrupt from before the reset
+        disk->irq.acknowledge(stale);
     if (!disk->identify())
         return EXIT_NO_DEVICE;
     disk->bounce = new u8[MAX_SECTORS_PER_COMMAND * SECTOR];

@@ -390,6 +390,8 @@ int serial_driver_main(int argc, char** argv, char**)
     ktl::Vector<LineWatch*> lines;
     for (usize i = 0; i < candidate_count; ++i) {
         Candidate& c = candidates[i];
+        if (!uart_present(c.base))
+            continue;
         LineWatch* watch = nullptr;
         for (LineWatch* existing : lines) {
             if (existing->irq.line() == c.line)
@@ -399,16 +401,14 @@ int serial_driver_main(int argc, char** argv, char**)
             auto* fresh = new LineWatch { uarts, {} };
             if (long r = fresh->irq.open(c.line); r < 0) {
                 // Not ours to touch: the platform (or another driver) owns the line.
-                errf("serial-driver: %s (0x%x): irq %u not available (error %ld), skipped\n", c.name, c.base,
-                    static_cast<unsigned>(c.line), -r);
+                errf("serial-driver: %s (0x%x): irq %u is not ours (%s), port left alone\n", c.name, c.base,
+                    static_cast<unsigned>(c.line), r == -redox::EBUSY ? "another driver owns it" : "the system keeps it");
                 delete fresh;
                 continue;
             }
             watch = fresh;
             lines.append(watch);
         }
-        if (!uart_present(c.base))
-            continue;
         auto* port = new Port;
         port->name = c.name;
         port->base = c.base;
