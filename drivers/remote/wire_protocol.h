@@ -122,8 +122,9 @@ int send_message(int fd, Type type, const void* fixed, std::size_t fixed_size, c
     std::size_t payload_size = 0, int pass_fd = -1, bool nonblocking = false);
 
 // Receives one message: 1, 0 at the end of the connection, or -errno (-EMSGSIZE for an
-// oversized message, -EPROTO for a malformed one). Retries on EINTR.
-int receive_message(int fd, Message& message);
+// oversized message, -EPROTO for a malformed one). Retries on EINTR. With `nonblocking`, no
+// message waiting gives -EAGAIN.
+int receive_message(int fd, Message& message, bool nonblocking = false);
 
 template<typename T>
 bool Message::fixed(T& out) const

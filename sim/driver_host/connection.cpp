@@ -1,6 +1,7 @@
 // Host headers first: the Redox ABI headers connection.h pulls in name the same constants.
 #include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,10 +27,13 @@ Connection::Connection(std::string name, int socket, pid_t linux_pid, int output
       m_linux_pid(linux_pid),
       m_output(output)
 {
+    m_rearm = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 }
 
 Connection::~Connection()
 {
+    if (m_rearm >= 0)
+        close(m_rearm);
     if (m_socket >= 0)
         close(m_socket);
     if (m_output >= 0)
@@ -89,6 +93,14 @@ void Connection::proxy_exited()
     shutdown(m_socket, SHUT_RDWR);
 }
 
+void Connection::rearm()
+{
+    if (m_disarmed.exchange(false)) {
+        std::uint64_t one = 1;
+        (void)!write(m_rearm, &one, sizeof one);
+    }
+}
+
 bool Connection::reap(bool& signalled, int& value)
 {
     if (m_linux_pid <= 0)
@@ -127,7 +139,7 @@ bool Connection::reap(bool& signalled, int& value)
 
 void Connection::read_loop(std::shared_ptr<Connection> self)
 {
-    pollfd fds[2] = { { m_socket, POLLIN, 0 }, { m_output, POLLIN, 0 } };
+    pollfd fds[3] = { { m_socket, POLLIN, 0 }, { m_output, POLLIN, 0 }, { m_rearm, POLLIN, 0 } };
     auto read_output = [&] {
         char buffer[4096];
         ssize_t n = read(m_output, buffer, sizeof buffer);
@@ -142,9 +154,11 @@ void Connection::read_loop(std::shared_ptr<Connection> self)
         item->output.assign(buffer, static_cast<std::size_t>(n));
         return post(self, item);
     };
-    bool open = true;
-    while (open) {
-        if (poll(fds, 2, -1) < 0) {
+    bool armed = true;
+    for (;;) {
+        // Disarmed, the socket is still watched for its end (poll always reports POLLHUP).
+        fds[0].events = armed ? POLLIN : 0;
+        if (poll(fds, 3, -1) < 0) {
             if (errno == linux_eintr)
                 continue;
             break;
@@ -153,15 +167,20 @@ void Connection::read_loop(std::shared_ptr<Connection> self)
             if (!read_output() && fds[1].fd >= 0)
                 break; // the core has stopped
         }
-        if (fds[0].revents) {
+        if (fds[2].revents) {
+            std::uint64_t count;
+            (void)!read(m_rearm, &count, sizeof count);
+            armed = true;
+        }
+        if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+            break; // the process closed its end (or the proxy shut ours)
+        if (armed && (fds[0].revents & POLLIN)) {
+            armed = false;
+            m_disarmed = true; // before the item: the proxy re-arms only after seeing it
             auto* item = new Inbound;
-            int r = wire::receive_message(m_socket, item->message);
-            if (r <= 0) {
-                delete item;
-                open = false;
-            } else if (!post(self, item)) {
+            item->kind = Inbound::Kind::Readable;
+            if (!post(self, item))
                 break;
-            }
         }
     }
     // What a dying driver printed last (a sanitizer report) comes before the hang-up.

@@ -1,12 +1,15 @@
 #pragma once
 // One remote driver's connection: the socket to its Linux process, the host thread that
-// reads it, and the inbox its proxy context (proxy.cpp) takes messages from.
+// watches it, and the inbox its proxy context (proxy.cpp) waits in.
 //
-// Threads: the reader thread only reads the socket and the driver's output pipe and posts
-// what it got as host work (sim/hal/host_work.h); everything else happens on the core's
-// thread, in the proxy context or in host work. When the socket ends (the process died or
-// exited) the reader reaps the process (if the simulator started it) and posts HungUp with
-// how it ended.
+// Threads: the proxy, on the core's thread, is the only reader of the socket's messages: it
+// takes them as they come, without blocking, and only when none is there does it wait in its
+// inbox. The watcher thread (host code) tells it through the inbox (host work,
+// sim/hal/host_work.h) that the socket became readable (then stops watching for that until
+// the proxy re-arms it), passes on what the driver writes to its stdout / stderr, and when
+// the socket ends (the process died or exited) reaps the process (if the simulator started
+// it) and posts HungUp with how it ended. A driver making syscalls back to back is thus
+// served without a thread wake-up on the simulator's side.
 #include "../../drivers/remote/wire_protocol.h"
 
 #include <sys/types.h>
@@ -35,7 +38,7 @@ constexpr int DRIVER_GONE_SIGNAL = redox::SIGUSR2;
 
 // What the reader thread hands the proxy.
 struct Inbound : kernel::HostRequest {
-    enum class Kind { Message, Output, HungUp };
+    enum class Kind { Message, Output, HungUp, Readable };
     Kind kind { Kind::Message };
     wire::Message message; // Message
     std::string output; // Output: bytes the Linux process wrote to its stdout / stderr
@@ -78,6 +81,9 @@ public:
     void deliver(Inbound* item);
     // The proxy took an item out of the inbox.
     void taken() { m_queued.fetch_sub(1, std::memory_order_relaxed); }
+    // The proxy found no message waiting and is about to wait in its inbox: the watcher must
+    // tell it about the next one (after a Readable it stopped watching for messages).
+    void rearm();
     // In the exiting proxy context: the proxy is gone; its Linux process goes too.
     void proxy_exited();
 
@@ -94,6 +100,8 @@ private:
     // core instead of growing the host-work queue without bound.
     std::atomic<int> m_queued { 0 };
     std::atomic<bool> m_proxy_gone { false }; // proxy_gone, for the reader thread
+    std::atomic<bool> m_disarmed { false }; // the watcher posted Readable and waits for rearm()
+    int m_rearm { -1 }; // eventfd: rearm() -> the watcher
     std::mutex m_mutex;
     bool m_reaped { false }; // guarded by m_mutex: once true the pid may belong to someone else
 };

@@ -6,8 +6,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <map>
+
+namespace {
+constexpr int linux_eagain = EAGAIN; // before the Redox ABI headers take the name
+} // namespace
 
 #include "connection.h"
 // clang-format off
@@ -63,7 +69,17 @@ namespace {
                 end_by_signal(item.value);
             sys::exit(item.value);
         }
-        // Started by hand: only what it said before dying is known; silence means it was killed.
+        // Started by hand: only what it said before dying is known (its last messages may be
+        // unread yet); silence means it was killed.
+        wire::Message last;
+        while (wire::receive_message(proxy.connection->socket(), last, true) == 1) {
+            wire::Exit exit {};
+            if (last.type != wire::Type::Exit || !last.fixed(exit))
+                continue;
+            if (exit.how == wire::EXITED)
+                sys::exit(exit.value & 0xff);
+            proxy.connection->announced_signal = exit.value;
+        }
         end_by_signal(proxy.connection->announced_signal ? proxy.connection->announced_signal : redox::SIGKILL);
     }
 
@@ -270,15 +286,48 @@ namespace {
         }
     }
 
+    // How long the proxy looks for the driver's next message on the CPU before it waits in its
+    // inbox: a driver's next syscall usually follows within microseconds, and a wait costs a
+    // thread wake-up on each side. Other contexts run meanwhile (it yields).
+    constexpr auto SPIN = std::chrono::microseconds(20);
+
     Inbound* next_item(Proxy& proxy)
     {
+        Connection& connection = *proxy.connection;
+        auto spin_until = std::chrono::steady_clock::now() + SPIN;
+        auto* item = new Inbound;
         for (;;) {
-            // A kernel wait: SIGKILL ends the proxy here (take_until), and the exit watch cleans up.
-            kernel::HostRequest* request
-                = proxy.connection->inbox.take_until(hal::monotonic_ns() + 3'600'000'000'000ull);
-            if (request) {
-                proxy.connection->taken();
-                return static_cast<Inbound*>(request);
+            while (!connection.inbox.is_empty()) {
+                auto* queued = static_cast<Inbound*>(connection.inbox.take_until(0));
+                connection.taken();
+                if (queued->kind != Inbound::Kind::Readable) {
+                    delete item;
+                    return queued;
+                }
+                delete queued;
+            }
+            int r = wire::receive_message(connection.socket(), item->message, true);
+            if (r == 1)
+                return item;
+            if (r < 0 && r != -linux_eagain)
+                broken(proxy, "an unreadable message");
+            if (r != 0 && std::chrono::steady_clock::now() < spin_until) {
+                sys::yield();
+                continue;
+            }
+            // Nothing (or the end): wait for the watcher's word. A kernel wait: SIGKILL ends the
+            // proxy here (take_until), and the exit watch cleans up.
+            connection.rearm();
+            if (kernel::HostRequest* request
+                = connection.inbox.take_until(hal::monotonic_ns() + 3'600'000'000'000ull)) {
+                auto* queued = static_cast<Inbound*>(request);
+                connection.taken();
+                if (queued->kind != Inbound::Kind::Readable) {
+                    delete item;
+                    return queued;
+                }
+                delete queued;
+                spin_until = std::chrono::steady_clock::now() + SPIN;
             }
         }
     }
@@ -291,6 +340,8 @@ namespace {
             return;
         case Inbound::Kind::HungUp:
             end_after_hang_up(proxy, item);
+        case Inbound::Kind::Readable:
+            return; // next_item reads the socket itself
         case Inbound::Kind::Message:
             break;
         }

@@ -156,6 +156,10 @@ TEST_CASE("remote wire: messages, their limits and a passed file descriptor")
     CHECK(limit >= 16 * 1024);
     CHECK(limit <= wire::MAX_PAYLOAD);
 
+    // Nothing there yet: a non-blocking receive says so (the proxy then waits for its watcher).
+    wire::Message nothing;
+    CHECK(wire::receive_message(pair[1], nothing, true) == -linux_eagain);
+
     wire::Syscall call { redox::SYS_write, { 1, 1, 5, 0, 0 } };
     REQUIRE(wire::send_message(pair[0], wire::Type::Syscall, &call, sizeof call, "hello", 5) == 0);
     wire::Message message;
