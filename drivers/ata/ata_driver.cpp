@@ -79,6 +79,21 @@ public:
         return true;
     }
 
+    // Waits for BSY clear and DRDY set: after a reset a disk takes a moment to come back
+    // (QEMU finishes it asynchronously; an absent or packet device never sets DRDY).
+    bool wait_ready(u64 deadline)
+    {
+        reg(DRIVE_HEAD).write(0xA0);
+        for (;;) {
+            u8 status = alt_status().read();
+            if (!(status & STATUS_BSY) && (status & STATUS_DRDY))
+                return true;
+            if (now_ms() > deadline)
+                return false;
+            sys::yield();
+        }
+    }
+
     // Waits for the channel's interrupt, then reads the status register (which lowers the
     // device's INTRQ) and acknowledges the line. false on timeout.
     bool wait_interrupt(u8& status, u64 deadline)
@@ -441,9 +456,10 @@ int ata_driver_main(int, char**, char**)
     disk->alt_status().write(CONTROL_SRST | CONTROL_NIEN);
     disk->alt_status().read(); // some 400 ns for the drive to see the reset
     disk->alt_status().write(0); // reset off, interrupts on (nIEN clear)
-    if (!disk->wait_not_busy(disk->now_ms() + COMMAND_TIMEOUT_MS)) {
-        errf("ata-driver: the drive stays busy after a reset\n");
-        return 1;
+    if (!disk->wait_ready(disk->now_ms() + 2000)) {
+        errf("ata-driver: no ready drive on the primary channel after a reset (status 0x%02x)\n",
+            static_cast<unsigned>(disk->alt_status().read()));
+        return EXIT_NO_DEVICE;
     }
     u64 stale = 0;
     if (disk->irq.pending(stale) == 1) // an interrupt from before the reset
