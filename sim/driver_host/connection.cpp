@@ -40,11 +40,11 @@ Connection::~Connection()
         close(m_output);
 }
 
-void Connection::start_reader(const std::shared_ptr<Connection>& connection)
+void Connection::start_watcher(const std::shared_ptr<Connection>& connection)
 {
     // Until its hang-up is posted, the connection may still wake the proxy (host_work.h).
     sim::host_work_add_waker();
-    std::thread(&Connection::read_loop, connection.get(), connection).detach();
+    std::thread(&Connection::watch_loop, connection.get(), connection).detach();
 }
 
 void Connection::kill_process()
@@ -89,7 +89,7 @@ void Connection::proxy_exited()
     proxy_gone = true;
     m_proxy_gone = true;
     kill_process();
-    // A driver started by hand learns it at once (the reader thread too).
+    // A driver started by hand learns it at once (the watcher thread too).
     shutdown(m_socket, SHUT_RDWR);
 }
 
@@ -137,7 +137,7 @@ bool Connection::reap(bool& signalled, int& value)
     return true;
 }
 
-void Connection::read_loop(std::shared_ptr<Connection> self)
+void Connection::watch_loop(std::shared_ptr<Connection> self)
 {
     pollfd fds[3] = { { m_socket, POLLIN, 0 }, { m_output, POLLIN, 0 }, { m_rearm, POLLIN, 0 } };
     auto read_output = [&] {

@@ -36,7 +36,7 @@ namespace sim::driver_host {
 // proxy's handler for it finishes the proxy. A driver can not change its handling.
 constexpr int DRIVER_GONE_SIGNAL = redox::SIGUSR2;
 
-// What the reader thread hands the proxy.
+// What the watcher thread hands the proxy.
 struct Inbound : kernel::HostRequest {
     enum class Kind { Message, Output, HungUp, Readable };
     Kind kind { Kind::Message };
@@ -57,8 +57,8 @@ public:
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
-    // Starts the reader thread (it keeps the connection alive until it ends).
-    static void start_reader(const std::shared_ptr<Connection>& connection);
+    // Starts the watcher thread (it keeps the connection alive until it ends).
+    static void start_watcher(const std::shared_ptr<Connection>& connection);
 
     const std::string& name() const { return m_name; }
     int socket() const { return m_socket; }
@@ -88,7 +88,7 @@ public:
     void proxy_exited();
 
 private:
-    void read_loop(std::shared_ptr<Connection> self);
+    void watch_loop(std::shared_ptr<Connection> self);
     bool post(const std::shared_ptr<Connection>& self, Inbound* item);
     bool reap(bool& signalled, int& value);
 
@@ -99,7 +99,7 @@ private:
     // Items posted and not yet taken: a driver flooding port writes or output waits for the
     // core instead of growing the host-work queue without bound.
     std::atomic<int> m_queued { 0 };
-    std::atomic<bool> m_proxy_gone { false }; // proxy_gone, for the reader thread
+    std::atomic<bool> m_proxy_gone { false }; // proxy_gone, for the watcher thread
     std::atomic<bool> m_disarmed { false }; // the watcher posted Readable and waits for rearm()
     int m_rearm { -1 }; // eventfd: rearm() -> the watcher
     std::mutex m_mutex;

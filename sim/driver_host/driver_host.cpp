@@ -96,8 +96,8 @@ namespace {
             delete hello;
             return;
         }
-        // After HELLO's work item: everything the reader posts comes after it.
-        driver_host::Connection::start_reader(connection);
+        // After HELLO's work item: everything the watcher posts comes after it.
+        driver_host::Connection::start_watcher(connection);
     }
 
     void accept_loop()

@@ -126,7 +126,7 @@ namespace {
         }
         auto connection = std::make_shared<Connection>(name, sockets[0], pid, output[0]);
         connection->max_payload = wire::configure_socket(sockets[0]);
-        Connection::start_reader(connection);
+        Connection::start_watcher(connection);
         std::vector<std::string> environment;
         for (char** variable = envp; variable && *variable; ++variable)
             environment.emplace_back(*variable);
