@@ -96,7 +96,7 @@ private:
     int m_socket;
     pid_t m_linux_pid;
     int m_output;
-    // Items posted and not yet taken: a driver flooding port writes or output waits for the
+    // Items posted and not yet taken: a driver flooding its output waits for the
     // core instead of growing the host-work queue without bound.
     std::atomic<int> m_queued { 0 };
     std::atomic<bool> m_proxy_gone { false }; // proxy_gone, for the watcher thread
