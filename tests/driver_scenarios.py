@@ -141,3 +141,15 @@ def check_redoxfs_on_driver(tc, machine):
     machine.run("echo made-in-redox > /scheme/atafs/new.txt")
     tc.assertIn("made-in-redox", machine.run("cat /scheme/atafs/new.txt"))
     machine.run("sleep 2")  # redoxfsd commits at most a second after a change
+
+
+def check_rtc(tc, machine):
+    """rtc-driver (the tutorial's driver) reads the CMOS clock: the host's UTC time."""
+    import datetime
+    running_pid(tc, machine, "rtc")
+    out = machine.run("cat /scheme/rtc")
+    found = re.search(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", out)
+    tc.assertIsNotNone(found, out)
+    shown = datetime.datetime.strptime(found.group(1), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    tc.assertLess(abs((now - shown).total_seconds()), 30, f"the clock says {shown}, the host {now}")

@@ -207,6 +207,7 @@ void Init::write_default_driver_configs()
     const Default defaults[] = {
         { "serial", "command=serial-driver\nscheme=uart\nautostart=yes\n" },
         { "ata", "command=ata-driver\nscheme=disk.ata\nautostart=yes\n" },
+        { "rtc", "command=rtc-driver\nscheme=rtc\nautostart=yes\n" },
     };
     sys::mkdir("/etc/drivers", 0755);
     for (const Default& config : defaults) {

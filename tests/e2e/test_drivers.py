@@ -106,6 +106,7 @@ class SameScenariosAsQemu(DriverTest):
         host_end = self.connect_com1()
         scenarios.check_drivers_running(self, m)
         scenarios.check_pci(self, m)
+        scenarios.check_rtc(self, m)
         scenarios.check_disk_read(self, m)
         scenarios.check_disk_write(self, m)
         scenarios.check_disk_errors(self, m)
