@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -30,11 +31,19 @@ extern "C" long redox_syscall(
 
 extern "C" {
 // Set when the sanitizers are linked in (weak: a driver may be built without them).
-void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+void __sanitizer_print_stack_trace() __attribute__((weak));
 // A memory error is an abort of the driver (SIGABRT for the proxy and the supervisor), not
-// an exit with status 1 that would look like a driver's own choice.
-const char* __asan_default_options() { return "abort_on_error=1"; }
-const char* __ubsan_default_options() { return "print_stacktrace=1"; }
+// an exit with status 1 that would look like a driver's own choice. Faults are this
+// runtime's to report (on_deadly_signal): the sanitizers' handler would turn a SIGSEGV into
+// an abort, and can deadlock when the signal was sent while it held its own locks.
+const char* __asan_default_options()
+{
+    return "abort_on_error=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0";
+}
+const char* __ubsan_default_options()
+{
+    return "print_stacktrace=1:handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0";
+}
 }
 
 namespace remote {
@@ -90,9 +99,8 @@ wire::Message receive(wire::Type expected)
 namespace {
 
     // Dying of a signal: tell the proxy which one (it can not wait for a process it did not
-    // start), then die of it for real.
+    // start), say where a fault happened, then die of it for real.
     volatile sig_atomic_t s_dying_signal = 0;
-    struct sigaction s_previous[32];
 
     void tell_dying(int signal)
     {
@@ -110,41 +118,48 @@ namespace {
         raise(signal);
     }
 
-    void on_deadly_signal(int signal, siginfo_t* info, void* context)
+    // "NAME: SIGSEGV at 0x0 (a fault)", with write(2) only: this runs in a signal handler.
+    void report_fault(int signal, const siginfo_t* info)
+    {
+        char text[160];
+        std::size_t n = 0;
+        auto put = [&](const char* part) {
+            while (*part && n < sizeof text - 1)
+                text[n++] = *part++;
+        };
+        put(runtime().program);
+        put(": ");
+        put(sigabbrev_np(signal) ? "SIG" : "signal ");
+        put(sigabbrev_np(signal) ? sigabbrev_np(signal) : "?");
+        put(" at 0x");
+        auto address = reinterpret_cast<std::uintptr_t>(info->si_addr);
+        char digits[17];
+        int d = 0;
+        do
+            digits[d++] = "0123456789abcdef"[address & 15];
+        while ((address >>= 4) && d < 16);
+        while (d && n < sizeof text - 1)
+            text[n++] = digits[--d];
+        put(" (a fault in the driver)\n");
+        (void)!write(2, text, n);
+        if (__sanitizer_print_stack_trace)
+            __sanitizer_print_stack_trace();
+    }
+
+    void on_deadly_signal(int signal, siginfo_t* info, void*)
     {
         if (!s_dying_signal) {
             s_dying_signal = signal;
             tell_dying(signal);
+            // Sent by someone (kill, abort's raise) rather than a fault: nothing to report.
+            if (info->si_code > 0 && signal != SIGABRT)
+                report_fault(signal, info);
         }
-        // Sent by someone (kill, abort's raise) rather than a fault: nothing to report, and
-        // returning would not deliver it again.
-        if (info->si_code <= 0) {
-            die_now(signal);
-            return;
-        }
-        const struct sigaction& previous = s_previous[signal];
-        if (signal != SIGABRT && (previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction) {
-            previous.sa_sigaction(signal, info, context); // ASan's report; it ends in on_sanitizer_death
-            return;
-        }
-        if (signal != SIGABRT && !(previous.sa_flags & SA_SIGINFO) && previous.sa_handler != SIG_DFL
-            && previous.sa_handler != SIG_IGN) {
-            previous.sa_handler(signal);
-            return;
-        }
-        // Returning re-runs the faulting instruction (or abort() raises again) with SIG_DFL.
-        ::signal(signal, SIG_DFL);
-    }
-
-    // ASan reported a fault it caught in its own handler: die of that signal, not by exit(1).
-    void on_sanitizer_death()
-    {
-        if (s_dying_signal)
-            die_now(s_dying_signal);
+        die_now(signal);
     }
 
     // As early as a constructor can: a driver killed while it starts still dies of the
-    // signal it was sent (the sanitizers' own handler would make any SIGSEGV an abort).
+    // signal it was sent.
     __attribute__((constructor(101))) void install_signal_handlers()
     {
         for (int signal : { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT }) {
@@ -152,10 +167,8 @@ namespace {
             action.sa_sigaction = on_deadly_signal;
             action.sa_flags = SA_SIGINFO | SA_ONSTACK;
             sigemptyset(&action.sa_mask);
-            sigaction(signal, &action, &s_previous[signal]);
+            sigaction(signal, &action, nullptr);
         }
-        if (__sanitizer_set_death_callback)
-            __sanitizer_set_death_callback(on_sanitizer_death);
     }
 
     std::string default_socket_path()

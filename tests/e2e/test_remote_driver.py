@@ -145,7 +145,9 @@ class Crashes(RemoteDriverTest):
 
     def test_null_dereference_is_sigsegv(self):
         out = self.crash("crash:segv", 128 + signal.SIGSEGV)
-        self.assertIn("AddressSanitizer: SEGV", out)  # its report reached the proxy's stderr
+        # Its report, with where it happened, reached the proxy's stderr.
+        self.assertIn("echo-scheme: SIGSEGV at 0x0 (a fault in the driver)", out)
+        self.assertIn("echo_scheme.cpp", out)
 
     def test_abort_is_sigabrt(self):
         self.crash("crash:abort", 128 + signal.SIGABRT)
