@@ -218,6 +218,22 @@ class Interactive(RemoteDriverTest):
         self.wait_for(lambda: "byhand" not in self.command(console, "ls /scheme"), "the scheme outlived its driver")
         self.assertIn("alive", self.command(console, "echo alive"))
 
+    def test_the_socket_of_a_dead_simulator_is_reused_and_a_live_ones_is_left_alone(self):
+        import socket as sockets
+        stale = sockets.socket(sockets.AF_UNIX, sockets.SOCK_SEQPACKET)
+        stale.bind(self.socket)
+        stale.close()  # the path stays, nobody answers: what a crashed simulator leaves
+        console = self.sim()
+        # A second simulator on the same path must not take it over.
+        second = self.run_sim("echo second")
+        self.assertIn("second", second.stdout)
+        self.assertTrue(os.path.exists(self.socket), "the second simulator removed the first one's socket")
+        env = dict(os.environ, REDOX_SIM_SOCKET=self.socket)
+        driver = subprocess.Popen([ECHO_SCHEME, "first"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(lambda: driver.poll() is None and driver.kill())
+        out = self.command(console, wait_for_scheme("first") + "ls /scheme")
+        self.assertIn("first", out)
+
     def test_without_a_simulator_it_says_where_it_looked(self):
         env = dict(os.environ, REDOX_SIM_SOCKET=os.path.join(self.dir, "nobody.sock"))
         r = subprocess.run([ECHO_SCHEME], env=env, capture_output=True, text=True, timeout=30)
