@@ -384,9 +384,9 @@ namespace {
         while (kernel::HostRequest* request = proxy.connection->inbox.take_until(0)) {
             proxy.connection->taken();
             auto* item = static_cast<Inbound*>(request);
-            if (item->kind == Inbound::Kind::Message && item->message.type != wire::Type::Exit)
-                continue; // a request whose answer nobody would read
-            handle(proxy, *item);
+            // A request's answer nobody would read: only output, EXIT and the hang-up matter.
+            if (item->kind != Inbound::Kind::Message || item->message.type == wire::Type::Exit)
+                handle(proxy, *item);
             delete item;
         }
     }
