@@ -136,10 +136,17 @@ void Supervisor::stop_all()
             break;
         if (!signalled_kill && monotonic_now_ns() >= deadline) {
             signalled_kill = true;
+            deadline += STOP_GRACE_NS;
             for (Driver* driver : m_drivers) {
                 if (driver->pid > 0)
                     sys::kill(driver->pid, redox::SIGKILL);
             }
+        } else if (signalled_kill && monotonic_now_ns() >= deadline) {
+            for (Driver* driver : m_drivers) {
+                if (driver->pid > 0)
+                    note(*driver, "pid %ld did not exit after SIGKILL; leaving it", driver->pid);
+            }
+            break;
         }
         redox::TimeSpec nap { 0, 10'000'000, 0 };
         sys::nanosleep(nap, nullptr);
@@ -421,6 +428,8 @@ void Supervisor::child_exited(long pid, int status, u64 now)
         return; // a watchdog thread, or something a driver left behind
     Driver& driver = *found;
     driver.pid = 0;
+    driver.sigkill_at_ns = 0;
+    driver.unkillable = false;
     if (driver.watchdog)
         driver.watchdog->watch(0, false);
     drain_log(driver);
@@ -461,19 +470,32 @@ void Supervisor::child_exited(long pid, int status, u64 now)
     crashed(driver, reason, now);
 }
 
-void Supervisor::kill_driver(Driver& driver, StringView reason)
+void Supervisor::kill_driver(Driver& driver, StringView reason, u64 now)
 {
     if (!driver.kill_reason.is_empty() || driver.pid <= 0)
         return; // already on its way out
     driver.kill_reason = reason;
     note(driver, "%s: killing pid %ld", driver.kill_reason.c_str(), driver.pid);
+    send_sigkill(driver, now);
+}
+
+void Supervisor::send_sigkill(Driver& driver, u64 now)
+{
     sys::kill(driver.pid, redox::SIGKILL);
+    if (!driver.sigkill_at_ns)
+        driver.sigkill_at_ns = now;
 }
 
 void Supervisor::check_timers(u64 now)
 {
     for (Driver* d : m_drivers) {
         Driver& driver = *d;
+        if (driver.sigkill_at_ns && !driver.unkillable && now - driver.sigkill_at_ns >= STOP_GRACE_NS) {
+            // Nothing more to do than to say so, and to answer whoever waits for it.
+            driver.unkillable = true;
+            note(driver, "pid %ld did not exit within %llu ms of SIGKILL", driver.pid,
+                static_cast<unsigned long long>(STOP_GRACE_NS / MS));
+        }
         switch (driver.state) {
         case DriverState::Backoff:
             if (now >= driver.restart_at_ns)
@@ -484,7 +506,7 @@ void Supervisor::check_timers(u64 now)
                 driver.kill_at_ns = 0;
                 note(driver, "did not stop within %llu ms of SIGTERM: SIGKILL",
                     static_cast<unsigned long long>(STOP_GRACE_NS / MS));
-                sys::kill(driver.pid, redox::SIGKILL);
+                send_sigkill(driver, now);
             }
             break;
         case DriverState::Starting:
@@ -493,9 +515,11 @@ void Supervisor::check_timers(u64 now)
                 break;
             u64 limit = driver.config.watchdog_ms * MS;
             u64 since = driver.watchdog->in_flight_since(driver.pid);
-            if (since && now - since >= limit) {
+            // `now` was read before this loop; a probe may have started since (since > now).
+            if (since && now > since && now - since >= limit) {
                 kill_driver(driver,
-                    format_string("watchdog: no answer for %llu ms", static_cast<unsigned long long>(driver.config.watchdog_ms)));
+                    format_string("watchdog: no answer for %llu ms", static_cast<unsigned long long>(driver.config.watchdog_ms)),
+                    now);
                 break;
             }
             if (driver.state != DriverState::Starting)
@@ -506,7 +530,8 @@ void Supervisor::check_timers(u64 now)
             } else if (!since && now - driver.started_ns >= limit) {
                 kill_driver(driver,
                     format_string("watchdog: scheme %s not registered after %llu ms", driver.config.scheme.c_str(),
-                        static_cast<unsigned long long>(driver.config.watchdog_ms)));
+                        static_cast<unsigned long long>(driver.config.watchdog_ms)),
+                    now);
             }
             break;
         }
@@ -547,6 +572,8 @@ u64 Supervisor::next_deadline(u64 now) const
         default:
             break;
         }
+        if (driver->sigkill_at_ns && !driver->unkillable)
+            consider(driver->sigkill_at_ns + STOP_GRACE_NS);
         // Its exit is normally seen through SIGCHLD or the end of its log pipe; a driver
         // that closed its stdout and stderr is looked for once a second.
         if (driver->pid > 0 && driver->log_fd < 0)
@@ -558,8 +585,8 @@ u64 Supervisor::next_deadline(u64 now) const
 void Supervisor::collect_answers(ktl::Vector<redox::SchemeCompletion>& out)
 {
     for (Driver* driver : m_drivers) {
-        if (driver->waiting_writes.is_empty() || driver->state == DriverState::Starting
-            || driver->state == DriverState::Stopping)
+        bool settled = driver->unkillable || (driver->state != DriverState::Starting && driver->state != DriverState::Stopping);
+        if (driver->waiting_writes.is_empty() || !settled)
             continue;
         for (const Driver::WaitingWrite& waiting : driver->waiting_writes) {
             redox::SchemeCompletion completion {};
@@ -597,6 +624,8 @@ String Supervisor::status_text(const Driver& driver, u64 now) const
         static_cast<unsigned long long>(driver.config.crash_window_s),
         static_cast<unsigned long long>(driver.config.max_crashes)));
     out.append(format_string("last exit: %s\n", driver.last_exit.is_empty() ? "-" : driver.last_exit.c_str()));
+    if (driver.unkillable)
+        out.append("problem: it did not exit after SIGKILL\n");
     if (driver.pid > 0) {
         u64 up = (now - driver.started_ns) / MS;
         out.append(format_string("uptime: %llu.%03llu s\n", static_cast<unsigned long long>(up / 1000),

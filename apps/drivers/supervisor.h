@@ -53,6 +53,8 @@ struct Driver {
     bool restart_after_stop { false };
     bool reload_before_launch { false };
     String kill_reason; // set when driverd killed it (the watchdog)
+    u64 sigkill_at_ns { 0 }; // when driverd sent SIGKILL to the running instance
+    bool unkillable { false }; // still there STOP_GRACE_NS after SIGKILL: waits no longer
     int log_fd { -1 };
     LogRing log;
     WatchdogProbe* watchdog { nullptr }; // with a scheme and watchdog_ms > 0
@@ -109,7 +111,8 @@ public:
     void collect_answers(ktl::Vector<redox::SchemeCompletion>& out);
 
     // driverd is told to stop: SIGTERM to every driver, SIGKILL to those still there
-    // after STOP_GRACE_NS, reap them all, end the watchdog threads. This one waits.
+    // after STOP_GRACE_NS, reap them (giving up on any still there STOP_GRACE_NS after
+    // SIGKILL), end the watchdog threads. This one waits.
     void stop_all();
 
     String status_text(const Driver&, u64 now) const;
@@ -120,7 +123,8 @@ private:
     void reload_config(Driver&);
     void start_watchdog(Driver&);
     void crashed(Driver&, StringView reason, u64 now);
-    void kill_driver(Driver&, StringView reason);
+    void kill_driver(Driver&, StringView reason, u64 now);
+    void send_sigkill(Driver&, u64 now);
     void note(const Driver&, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
     void close_log(Driver&);
 

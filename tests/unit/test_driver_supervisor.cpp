@@ -216,6 +216,20 @@ private:
     FakeDisk& m_disk;
 };
 
+// test-drv-stuck SCHEME: registers nothing; calls into SCHEME, which never answers. A call
+// into a user scheme can not be interrupted (the daemon may be using the caller's buffer),
+// so not even SIGKILL ends this driver until that scheme goes away.
+int fake_stuck_driver(int argc, char** argv, char**)
+{
+    if (argc < 2)
+        return 2;
+    char path[64];
+    ktl::format_buffer(path, sizeof path, "/scheme/%s/", argv[1]);
+    sys::open(path, redox::O_RDONLY);
+    return 0;
+}
+REDOX_PROGRAM("test-drv-stuck", fake_stuck_driver)
+
 // ---- Helpers
 
 harness::Options with_fs() { return { .console_input = {}, .start_file_system = true }; }
@@ -612,6 +626,46 @@ TEST_CASE("driverd: a driver whose scheme never appears is killed by the watchdo
         },
         with_fs());
     CHECK(run.status == 0);
+}
+
+TEST_CASE("driverd: a driver that SIGKILL does not end: stop answers after the grace periods")
+{
+    auto run = boot(
+        [] {
+            // Close-on-exec: driverd and the driver must not hold the channel open.
+            long black_hole = sys::open(":test.black", redox::O_CREAT | redox::O_RDWR | redox::O_CLOEXEC);
+            CHECK(black_hole >= 0);
+            configure("stuck", "command=/scheme/initfs/bin/test-drv-stuck test.black\n");
+            long driverd = start_driverd();
+            CHECK(wait_for_state("stuck", "running"));
+            sleep_ms(10); // it is in its call now
+            std::uint64_t before = monotonic_ms();
+            CHECK(command("stuck", "stop") == 4); // SIGTERM, SIGKILL after 2 s, given up 2 s later
+            CHECK(monotonic_ms() - before >= 4000);
+            CHECK(field("stuck", "state") == "stopping");
+            CHECK(field("stuck", "problem") == "it did not exit after SIGKILL");
+            // Its call fails once the scheme is gone; then the SIGKILL ends it.
+            sys::close(static_cast<int>(black_hole));
+            CHECK(wait_for_state("stuck", "stopped"));
+            CHECK(field("stuck", "last exit") == "killed by SIGKILL");
+            CHECK(field("stuck", "problem").empty());
+
+            // driverd stopping does not wait for it for ever either.
+            black_hole = sys::open(":test.black", redox::O_CREAT | redox::O_RDWR | redox::O_CLOEXEC);
+            CHECK(command("stuck", "start") == 5);
+            sleep_ms(10);
+            stop_driverd(driverd);
+            sys::close(static_cast<int>(black_hole));
+            int status;
+            CHECK(sys::waitpid(-1, &status, 0) > 0); // the driver, given to init
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    CHECK(run.console.find("did not exit after SIGKILL; leaving it") != std::string::npos);
+    CHECK(run.console.find("driverd: stuck: did not stop within 2000 ms of SIGTERM: SIGKILL") != std::string::npos);
+    CHECK(run.console.find("driverd: stuck: pid") != std::string::npos);
+    CHECK(run.console.find("did not exit within 2000 ms of SIGKILL") != std::string::npos);
 }
 
 TEST_CASE("driverd: the log keeps a driver's last 200 lines")
