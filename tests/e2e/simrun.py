@@ -1,7 +1,16 @@
 """Drives redox-sim the way a user does: `redox-sim --run CMD` boots headless, runs CMD in
 the Redox shell, prints its output and exits with CMD's status."""
+import atexit
+import itertools
 import os
+import shutil
 import subprocess
+import tempfile
+
+# Driver sockets of the simulators this test process starts (removed when it ends).
+_SOCKETS = tempfile.mkdtemp(prefix="redox-sim-test-")
+atexit.register(shutil.rmtree, _SOCKETS, True)
+_SOCKET_NUMBERS = itertools.count()
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("REDOX_SIM_BINARY", os.path.join(ROOT, "build", "sim", "redox-sim-bin"))
@@ -18,6 +27,9 @@ def mount_args(args):
         args.insert(0, "--memory")
     if "--gui" not in args and "--headless" not in args:
         args.insert(0, "--headless")  # a developer's DISPLAY must not open windows
+    if "--driver-socket" not in args:
+        # Not the user's $XDG_RUNTIME_DIR/redox-sim/drivers.sock, and one per simulator.
+        args[0:0] = ["--driver-socket", os.path.join(_SOCKETS, f"drivers-{next(_SOCKET_NUMBERS)}.sock")]
     return args
 
 

@@ -166,7 +166,8 @@ class FaultInjection(DriverTest):
         scenarios.running_pid(self, m, "ata")
         m.run("redoxfsd /scheme/disk.ata/0 atafs &")
         scenarios.wait_until(self, m, "ls /scheme/atafs; echo listed", r"listed")
-        m.run("fsync-writer /scheme/atafs/w 100000 > /tmp/acks 2> /tmp/errors &")
+        writer = m.run("fsync-writer /scheme/atafs/w 100000 > /tmp/acks 2> /tmp/errors & echo writer=$!")
+        writer_pid = int(scenarios.re.search(r"writer=(\d+)", writer).group(1))
         kills = 0
         deadline = time.monotonic() + 600
         previous = None
@@ -192,7 +193,7 @@ class FaultInjection(DriverTest):
         acks_before = m.run("wc -l /tmp/acks")
         time.sleep(1)
         self.assertNotEqual(m.run("wc -l /tmp/acks"), acks_before, "the workload stopped")
-        m.run("kill %1; wait", timeout=30)
+        m.run(f"kill {writer_pid}; wait {writer_pid}", timeout=30)
         acks = m.run("cat /tmp/acks", timeout=60)
         m_errors = m.run("cat /tmp/errors")
         self.assertEqual(m.shutdown(), 0)
