@@ -498,7 +498,8 @@ void Supervisor::check_timers(u64 now)
         }
         switch (driver.state) {
         case DriverState::Backoff:
-            if (now >= driver.restart_at_ns)
+            // Timeouts have millisecond resolution: what is due within one counts as due.
+            if (now + MS >= driver.restart_at_ns)
                 launch(driver, now);
             break;
         case DriverState::Stopping:

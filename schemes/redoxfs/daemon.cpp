@@ -68,7 +68,7 @@ public:
         if (m_fd < 0 && !reopen(0, REOPEN_NOW))
             return ktl::Error::from_errno(redox::EIO);
         long r = sys::fsync(m_fd);
-        if (is_gone(r) && reopen(r, REOPEN_WAIT_MS))
+        for (u32 retry = 0; is_gone(r) && retry < MAX_RETRIES && reopen(r, REOPEN_WAIT_MS); ++retry)
             r = sys::fsync(m_fd);
         return result(r);
     }
@@ -78,6 +78,9 @@ private:
     static constexpr u64 REOPEN_WAIT_MS = 10'000;
     static constexpr u64 REOPEN_NOW = 0; // one try: the disk stayed away before
     static constexpr u64 REOPEN_PAUSE_MS = 20;
+    // A driver that keeps dying while it serves us: give up after this many reopens of one
+    // transfer (each may wait REOPEN_WAIT_MS) and report EIO.
+    static constexpr u32 MAX_RETRIES = 20;
 
     // The errors of a disk whose driver died (or was restarted).
     static bool is_gone(long r) { return r == -redox::EIO || r == -redox::ENODEV; }
@@ -99,7 +102,7 @@ private:
         if (m_fd < 0 && !reopen(0, REOPEN_NOW))
             return ktl::Error::from_errno(redox::EIO);
         long r = attempt(index, count, buffer, write);
-        if (is_gone(r) && reopen(r, REOPEN_WAIT_MS))
+        for (u32 retry = 0; is_gone(r) && retry < MAX_RETRIES && reopen(r, REOPEN_WAIT_MS); ++retry)
             r = attempt(index, count, buffer, write);
         return result(r);
     }
@@ -125,9 +128,10 @@ private:
         return 0;
     }
 
-    // Opens the disk again, waiting up to wait_ms while its scheme is absent; false when it
-    // did not come back (or came back as something else: another size). After a failure the
-    // fd stays closed, and each later transfer tries once more without waiting.
+    // Opens the disk again, waiting up to wait_ms while its scheme is absent (or dies again at
+    // once); false when it did not come back (or came back as something else: another
+    // size). After a failure the fd stays closed, and each later transfer tries once more
+    // without waiting.
     bool reopen(long error, u64 wait_ms)
     {
         int n = static_cast<int>(m_path.length());
@@ -143,6 +147,13 @@ private:
             if (fd >= 0) {
                 redox::Stat st {};
                 long r = sys::fstat(static_cast<int>(fd), st);
+                if (is_gone(r) && waited < wait_ms) {
+                    // It died again at once: keep waiting for the next instance.
+                    sys::close(static_cast<int>(fd));
+                    redox::TimeSpec pause { 0, static_cast<i32>(REOPEN_PAUSE_MS * 1'000'000), 0 };
+                    sys::nanosleep(pause, nullptr);
+                    continue;
+                }
                 if (r < 0 || st.st_size / redoxfs::BLOCK_SIZE != m_blocks) {
                     io::print(2, "redoxfsd: %.*s: the disk came back with another size\n", n, m_path.c_str());
                     sys::close(static_cast<int>(fd));

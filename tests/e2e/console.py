@@ -37,6 +37,16 @@ class Console:
         seen, self.output = self.output[:index], self.output[index:]
         return seen.decode(errors="replace")
 
+    def drain(self):
+        """Reads and drops what the simulator printed so far, without waiting: a terminal
+        nobody reads fills up, and then the simulator's console writes wait for it."""
+        while select.select([self.master], [], [], 0)[0]:
+            try:
+                if not os.read(self.master, 65536):
+                    return
+            except OSError:
+                return
+
     def type(self, text):
         os.write(self.master, text.encode() if isinstance(text, str) else text)
 
