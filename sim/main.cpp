@@ -159,6 +159,7 @@ int main(int argc, char** argv)
     if (seed != 0 && com1_option->count() == 0)
         machine.com1 = "none";
     machine.com1_optional = com1_option->count() == 0;
+    machine.deterministic = seed != 0;
     if (use_image)
         machine.boot_image = image_path;
     if (!sim::machine_start(machine))

@@ -17,6 +17,8 @@ struct MachineOptions {
     std::string ata_disk;
     // The boot disk image (--image), so that the ATA disk can not be the same file.
     std::string boot_image;
+    // A deterministic run (--seed): no CMOS clock (it would read the host's time).
+    bool deterministic = false;
 };
 
 // Validates a --com1/--com2 value: empty when good, else the message.

@@ -4,6 +4,7 @@
 #include "../../kernel_core/hal/clock.h"
 
 #include "../../kernel_core/hal/console.h"
+#include "../../kernel_core/hal/host.h"
 #include "host_work.h"
 #include "sim_state.h"
 
@@ -64,9 +65,20 @@ i64 realtime_ns()
 
 void timer_arm(u64 deadline_ns) { s_armed_deadline = deadline_ns; }
 
+// With --seed, how long idle waits (in real time) for host work before virtual time jumps.
+constexpr int VIRTUAL_HOST_WAIT_MS = 20;
+
 void idle(u64 deadline_ns)
 {
     if (sim::hal_settings().virtual_clock && deadline_ns) {
+        // A host thread may be about to post work (a driver's Linux process answering): its
+        // latency is not virtual time, so give it a moment before time jumps.
+        if (int work = sim::host_work_fd(); work >= 0 && host_work_possible() && !sim::host_work_pending()) {
+            pollfd fd { work, POLLIN, 0 };
+            poll(&fd, 1, VIRTUAL_HOST_WAIT_MS);
+        }
+        if (sim::host_work_pending())
+            return;
         // Nothing runs until the next timer: jump there.
         if (deadline_ns > s_virtual_now)
             s_virtual_now = deadline_ns;
