@@ -49,7 +49,8 @@ def running_pid(tc, machine, name, timeout=30):
         if state and state.group(1) == "running" and pid:
             return int(pid.group(1))
         if time.monotonic() > deadline:
-            tc.fail(f"driver {name} is not running; `driverctl status {name}` says:\n{out}")
+            log = machine.run(f"driverctl log {name}")
+            tc.fail(f"driver {name} is not running; `driverctl status {name}` says:\n{out}\nits log:\n{log}")
         time.sleep(0.3)
 
 

@@ -246,8 +246,6 @@ void Supervisor::close_log(Driver& driver)
         return;
     ktl::Vector<String> lines;
     driver.log.finish(lines);
-    for (const String& line : lines)
-        io::print(2, "%s: %s\n", driver.config.name.c_str(), line.c_str());
     sys::close(driver.log_fd); // also ends its watch in the event queue
     driver.log_fd = -1;
 }
@@ -265,11 +263,11 @@ void Supervisor::drain_log(Driver& driver)
             close_log(driver); // end of file: the driver (and whatever it started) is gone
             return;
         }
+        // Kept in the log ring (driverctl log), not copied to the console: drivers talk at
+        // boot and at every start, and the console is the user's shell. What goes wrong is
+        // reported there by driverd (crashes, the watchdog, giving up).
         ktl::Vector<String> lines;
         driver.log.feed(StringView(buffer, static_cast<usize>(n)), lines);
-        // A copy on the console (stderr), prefixed, so a driver's complaints are seen.
-        for (const String& line : lines)
-            io::print(2, "%s: %s\n", driver.config.name.c_str(), line.c_str());
     }
 }
 
@@ -414,7 +412,8 @@ void Supervisor::crashed(Driver& driver, StringView reason, u64 now)
     driver.restart_at_ns = now + delay * MS;
     driver.next_backoff_ms = ktl::min(delay * 2, driver.config.backoff_max_ms);
     driver.state = DriverState::Backoff;
-    note(driver, "%s; restarting in %llu ms", driver.last_exit.c_str(), static_cast<unsigned long long>(delay));
+    note(driver, "%s; restarting in %llu ms (driverctl log %s)", driver.last_exit.c_str(),
+        static_cast<unsigned long long>(delay), driver.config.name.c_str());
 }
 
 void Supervisor::child_exited(long pid, int status, u64 now)
@@ -448,9 +447,8 @@ void Supervisor::child_exited(long pid, int status, u64 now)
         return;
     }
     if (!killed_by_us && redox::wifexited(status) && redox::wexitstatus(status) == EXIT_NO_DEVICE) {
-        driver.state = DriverState::Absent;
+        driver.state = DriverState::Absent; // routine on a machine without the device: status only
         driver.last_exit = "no such device (exit status 19)";
-        note(driver, "%s: not restarting it", driver.last_exit.c_str());
         return;
     }
     if (!killed_by_us && redox::wifexited(status) && redox::wexitstatus(status) == EXIT_NOT_RUNNABLE) {

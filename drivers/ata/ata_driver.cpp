@@ -83,8 +83,10 @@ public:
     // (QEMU finishes it asynchronously; an absent or packet device never sets DRDY).
     bool wait_ready(u64 deadline)
     {
-        reg(DRIVE_HEAD).write(0xA0);
         for (;;) {
+            // Select the master on every look: QEMU completes a reset later and may leave the
+            // (absent) slave selected meanwhile, which reads as status 0.
+            reg(DRIVE_HEAD).write(0xA0);
             u8 status = alt_status().read();
             if (!(status & STATUS_BSY) && (status & STATUS_DRDY))
                 return true;

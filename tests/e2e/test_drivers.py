@@ -149,6 +149,22 @@ class CrashedLinuxProcess(DriverTest):
         self.assertEqual(m.shutdown(), 0)
 
 
+class GarbageToDeviceRegisters(DriverTest):
+    def test_the_system_survives_and_a_driver_takes_the_disk_back(self):
+        scenarios.make_raw_disk(self.image)
+        m = self.start()
+        scenarios.running_pid(self, m, "ata")
+        out = m.run("port-garbage 20000 7; echo status=$?", timeout=120)
+        self.assertIn("status=0", out)
+        self.assertRegex(out, r"port-garbage: \d+ writes, \d+ reads")
+        self.assertIn("alive", m.run("echo alive"))
+        # Whatever state the garbage left the channel in, a restarted driver resets it.
+        m.run("driverctl restart ata", timeout=60)
+        scenarios.running_pid(self, m, "ata")
+        scenarios.check_disk_read(self, m)
+        self.assertEqual(m.shutdown(), 0)
+
+
 class FaultInjection(DriverTest):
     def test_disk_driver_crashes_under_a_file_system_workload(self):
         tree = os.path.join(self.dir, "tree")

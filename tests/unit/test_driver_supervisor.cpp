@@ -433,7 +433,7 @@ TEST_CASE("driverd: starts, lists, stops and restarts a driver; status tells abo
         with_fs());
     CHECK(run.status == 0);
     CHECK(run.console.find("driverd: serve: started") == std::string::npos); // routine: not on the console
-    CHECK(run.console.find("serve: serving test.serve") != std::string::npos); // its output, copied
+    CHECK(run.console.find("serve: serving test.serve") == std::string::npos); // its output: the log only
 }
 
 TEST_CASE("driverd: start and restart read the configuration again; new files are found by name")
@@ -580,7 +580,8 @@ TEST_CASE("driverd: a driver that exits with status 19 is absent and not restart
         },
         with_fs());
     CHECK(run.status == 0);
-    CHECK(run.console.find("driverd: absent: no such device (exit status 19): not restarting it") != std::string::npos);
+    // Absent is routine (a machine without the device): the status says it, the console does not.
+    CHECK(run.console.find("driverd: absent:") == std::string::npos);
     CHECK(run.console.find("driverd: missing: exec failed") != std::string::npos);
 }
 
@@ -687,7 +688,7 @@ TEST_CASE("driverd: the log keeps a driver's last 200 lines")
         },
         with_fs());
     CHECK(run.status == 0);
-    CHECK(run.console.find("chatty: line 249\n") != std::string::npos);
+    CHECK(run.console.find("chatty: line 249\n") == std::string::npos); // the log ring only
 }
 
 TEST_CASE("driver scheme: root-only writes, unknown drivers, bad commands and paths")
