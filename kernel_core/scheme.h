@@ -2,6 +2,7 @@
 // The Scheme interface: every resource is served by a scheme. Kernel schemes implement it
 // directly; UserScheme forwards each call to a daemon. Every operation defaults to an
 // error, as in Redox, so a scheme implements only what it supports.
+#include "abi/redox/dirent.h"
 #include "abi/redox/errno.h"
 #include "abi/redox/structs.h"
 #include "ktl/ref_ptr.h"
@@ -90,6 +91,6 @@ private:
 ErrorOr<void> check_device_open(bool known_path, unsigned long flags, const Caller& caller);
 
 // Fills one getdents record; returns its length, or 0 when it does not fit.
-usize write_dirent(void* buffer, usize capacity, StringView name, u64 inode, u8 kind, u64 next_offset);
+using redox::write_dirent;
 
 } // namespace kernel

@@ -1,3 +1,4 @@
+#include "abi/redox/dirent.h"
 #include "driver_scheme.h"
 
 #include "ktl/memory.h"
@@ -27,25 +28,6 @@ namespace {
             text = text.substring(0, text.length() - 1);
         }
         return text;
-    }
-
-    // One getdents record (abi/redox/structs.h); 0 when it does not fit.
-    usize put_dirent(void* buffer, usize capacity, StringView name, u64 inode, u8 kind, u64 next_offset)
-    {
-        usize header = __builtin_offsetof(redox::DirentHeader, name);
-        usize length = (header + name.length() + 1 + 7) & ~usize(7);
-        if (length > capacity)
-            return 0;
-        redox::DirentHeader record {};
-        record.inode = inode;
-        record.next_offset = next_offset;
-        record.record_length = static_cast<u16>(length);
-        record.kind = kind;
-        auto* out = static_cast<char*>(buffer);
-        ktl::copy_bytes(out, &record, header);
-        ktl::copy_bytes(out + header, name.chars(), name.length());
-        ktl::fill_bytes(out + header + name.length(), 0, length - header - name.length());
-        return length;
     }
 
 } // namespace
@@ -170,7 +152,7 @@ i64 DriverScheme::getdents(u64 number, void* buffer, usize length, u64 offset)
     usize used = 0;
     for (u64 index = offset; index < m_supervisor.count(); ++index) {
         Driver* driver = m_supervisor.driver_at(static_cast<usize>(index));
-        usize n = put_dirent(static_cast<char*>(buffer) + used, length - used, driver->config.name, index + 1,
+        usize n = redox::write_dirent(static_cast<char*>(buffer) + used, length - used, driver->config.name, index + 1,
             redox::DT_REG, index + 1);
         if (n == 0) {
             if (used == 0)

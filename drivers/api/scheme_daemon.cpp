@@ -26,23 +26,6 @@ long SchemeHandler::getdents(u64, u8*, usize, u64) { return errno_result(redox::
 long SchemeHandler::fevent(u64, u64) { return 0; }
 void SchemeHandler::close(u64) {}
 
-usize write_dirent(u8* buffer, usize capacity, StringView name, u64 inode, u8 kind, u64 next_offset)
-{
-    constexpr usize name_at = __builtin_offsetof(redox::DirentHeader, name);
-    usize length = (name_at + name.length() + 1 + 7) & ~usize(7);
-    if (length > capacity)
-        return 0;
-    redox::DirentHeader header {};
-    header.inode = inode;
-    header.next_offset = next_offset;
-    header.record_length = static_cast<u16>(length);
-    header.kind = kind;
-    ktl::copy_bytes(buffer, &header, name_at);
-    ktl::copy_bytes(buffer + name_at, name.chars(), name.length());
-    ktl::fill_bytes(buffer + name_at + name.length(), 0, length - name_at - name.length());
-    return length;
-}
-
 SchemeDaemon::~SchemeDaemon()
 {
     if (m_queue >= 0)

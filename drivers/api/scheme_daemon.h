@@ -12,6 +12,7 @@
 // A read that can not be answered yet (no data from the device) returns PENDING and the
 // handler keeps the request's tag; it answers later with complete(tag, result). notify()
 // tells event queues that a handle became readable or writable.
+#include "abi/redox/dirent.h"
 #include "abi/redox/structs.h"
 #include "ktl/string_view.h"
 #include "ktl/types.h"
@@ -51,7 +52,7 @@ public:
 
 // Appends one getdents record to `buffer` (what `getdents` handlers return); 0 when it
 // does not fit.
-usize write_dirent(u8* buffer, usize capacity, StringView name, u64 inode, u8 kind, u64 next_offset);
+using redox::write_dirent;
 
 class SchemeDaemon {
 public:

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,6 +69,22 @@ bool run_host_work_until(const std::function<bool()>& done)
 std::string temp_path(const char* name) { return "/tmp/sim-device-tests-" + std::to_string(getpid()) + "-" + name; }
 
 } // namespace
+
+// The first `count` bytes the host end gets (empty on a 5 s timeout). The UART sends each
+// byte on its own, so they may arrive in several reads.
+static std::string read_bytes(int fd, size_t count)
+{
+    std::string got;
+    while (got.size() < count) {
+        pollfd readable { fd, POLLIN, 0 };
+        char chunk[64];
+        ssize_t n = poll(&readable, 1, 5000) == 1 ? read(fd, chunk, std::min(sizeof chunk, count - got.size())) : -1;
+        if (n <= 0)
+            return {};
+        got.append(chunk, static_cast<size_t>(n));
+    }
+    return got;
+}
 
 TEST_CASE("uart: reset state, scratch register and divisor latch")
 {
@@ -293,16 +310,7 @@ TEST_CASE("uart host end: a unix socket client's bytes arrive as RX data with an
     // Transmitting writes to the client.
     for (char c : std::string("pong"))
         bus.port_out(COM1 + Uart16550::THR, 1, static_cast<uint8_t>(c));
-    std::string reply; // possibly in several reads, as with the pty below
-    while (reply.size() < 4) {
-        pollfd readable { client, POLLIN, 0 };
-        REQUIRE(poll(&readable, 1, 5000) == 1);
-        char chunk[8];
-        ssize_t n = read(client, chunk, sizeof chunk);
-        REQUIRE(n > 0);
-        reply.append(chunk, static_cast<size_t>(n));
-    }
-    CHECK(reply == "pong");
+    CHECK(read_bytes(client, 4) == "pong");
 
     // Hanging up drops the modem lines.
     close(client);
@@ -341,17 +349,7 @@ TEST_CASE("uart host end: a pty in raw mode, linked where asked")
     CHECK(received == "abc\r"); // raw: no line editing, no CR translation
     for (char c : std::string("ok\n"))
         bus.port_out(COM1 + Uart16550::THR, 1, static_cast<uint8_t>(c));
-    // Each byte leaves the UART on its own: the terminal may see them in several reads.
-    std::string reply;
-    while (reply.size() < 3) {
-        pollfd readable { terminal, POLLIN, 0 };
-        REQUIRE(poll(&readable, 1, 5000) == 1);
-        char chunk[8];
-        ssize_t n = read(terminal, chunk, sizeof chunk);
-        REQUIRE(n > 0);
-        reply.append(chunk, static_cast<size_t>(n));
-    }
-    CHECK(reply == "ok\n");
+    CHECK(read_bytes(terminal, 3) == "ok\n");
     close(terminal);
     uart.attach(nullptr);
     host.reset();
