@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential g++ meson ninja-build pkg-config
   libboost-context-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev
+  libxxhash-dev  # RedoxFS block checksums (XXH3)
   python3
   libfuse3-dev fuse3 fio  # the FUSE bridge (redox-sim --mount) and its tests (fio: verified I/O)
   qemu-system-x86 grub-pc-bin grub-common xorriso mtools  # the bare-metal target and its tests

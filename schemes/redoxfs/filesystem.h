@@ -12,6 +12,7 @@
 //
 // Errors are positive Linux errno values; after EIO, last_error() says why.
 #include "block_device.h"
+#include "checksum.h"
 #include "abi/redox/flags.h"
 #include "ktl/string.h"
 #include "ktl/string_view.h"
@@ -65,6 +66,7 @@ struct MkfsOptions {
     u32 root_mode { 0755 };
     u32 root_uid { 0 };
     u32 root_gid { 0 };
+    u64 version { FORMAT_VERSION }; // OLDEST_FORMAT_VERSION..FORMAT_VERSION (older: tests)
 };
 
 class FileSystem {
@@ -122,6 +124,7 @@ public:
     // wait, the next operation commits first (default 16384 blocks, 64 MiB).
     void set_dirty_limit(usize blocks) { m_dirty_limit = blocks; }
     u64 generation() const { return m_header.generation; }
+    u64 version() const { return m_header.version; }
     const u8* uuid() const { return m_header.uuid; }
     // Whether a block belongs to the running transaction's tree (tests, tools).
     bool block_in_use(u64 block) const { return block < m_header.size && is_used(block); }
@@ -134,6 +137,7 @@ private:
     friend struct Checker;
     struct Cached;
     struct Cache;
+    struct RunScratch;
     struct Found {
         u64 bucket_index;
         usize offset; // of the entry in the bucket block
@@ -144,18 +148,26 @@ private:
     Error fail(int code, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
     void begin_op();
 
-    // Blocks and the allocator.
+    // Blocks and the allocator. Block checksums follow the mounted image's version.
+    u64 checksum(const u8* block) const { return block_checksum(m_header.version, block); }
+    void checksums(const u8* blocks, usize count, u64* out) const { block_checksums(m_header.version, blocks, count, out); }
     ErrorOr<const u8*> read_meta(const BlockPtr& ptr);
     ErrorOr<void> read_data(const BlockPtr& ptr, u8* buffer);
     ErrorOr<u8*> modify(BlockPtr& ptr);
     ErrorOr<void> write_data(BlockPtr& ptr, const u8* buffer);
     // Whole data blocks of a file from block `first` (at most `count`, up to RUN_BLOCKS at a
-    // time): read_run moves one run that is contiguous on disk (or a run of holes) and
-    // returns how many blocks it read; write_run writes new or owned blocks in contiguous
-    // runs and sets `done` to the blocks written.
+    // time): read_run moves one run that is contiguous on disk (or a run of holes) within
+    // one leaf table and returns how many blocks it read; write_run writes new or owned
+    // blocks in contiguous runs and sets `done` to the blocks written.
     ErrorOr<u64> read_run(const Node* node, u64 first, u64 count, u8* buffer);
     ErrorOr<void> write_run(Node* node, u64 first, u64 count, const u8* buffer, u64& done);
     ErrorOr<u64> allocate();
+    // `count` (<= RUN_BLOCKS) contiguous free blocks for file data: right after the last
+    // extent when free (a file written in order stays in order), else the first wholly free
+    // RUN_BLOCKS-aligned group, so a 1 MiB run is one aligned transfer (the host page cache
+    // keeps it as large folios). 0 when there is none: the caller allocates block by block.
+    // Metadata comes from allocate()'s own cursor and does not split data runs.
+    u64 allocate_extent(u64 count);
     void release(u64 addr);
     bool is_used(u64 addr) const { return m_bits[addr / 64] >> (addr % 64) & 1; }
     bool is_committed(u64 addr) const { return m_committed[addr / 64] >> (addr % 64) & 1; }
@@ -166,6 +178,9 @@ private:
 
     // Pointer-table trees.
     ErrorOr<BlockPtr> tree_lookup(const BlockPtr& root, u8 levels, u64 index);
+    // The leaf pointers from `index` on that sit in one table (`available` of them; for a
+    // hole, the blocks it spans from index); nullptr for a hole. Valid until the next read_meta.
+    ErrorOr<const BlockPtr*> leaf_ptrs(const BlockPtr& root, u8 levels, u64 index, u64& available);
     ErrorOr<BlockPtr*> tree_slot(BlockPtr& root, u8& levels, u64 index);
     ErrorOr<void> tree_clear(BlockPtr& root, u8 levels, u64 first, u64 last);
     ErrorOr<void> clear_range(BlockPtr& ptr, u8 level, u64 base, u64 first, u64 last);
@@ -209,8 +224,10 @@ private:
     u64 m_used { 0 };     // set bits in m_bits
     u64 m_reserved { 0 }; // committed blocks freed by this transaction (not yet reusable)
     i64 m_block_delta { 0 }; // allocations minus releases (to count a file's blocks)
-    u64 m_cursor { HEADER_RING };
+    u64 m_cursor { HEADER_RING };      // allocate(): metadata and partial runs
+    u64 m_data_cursor { HEADER_RING }; // allocate_extent(): runs of file data
     u8* m_scratch { nullptr };
+    RunScratch* m_run { nullptr };
     Cache* m_cache { nullptr };
     Time m_now {};
     usize m_dirty_limit { 16384 };

@@ -10,7 +10,8 @@ namespace redoxfs {
 
 constexpr u32 BLOCK_SIZE = 4096;
 constexpr u64 HEADER_RING = 256;         // blocks 0..255 hold the header ring
-constexpr u64 FORMAT_VERSION = 1;        // this project's format (upstream RedoxFS is 8)
+constexpr u64 FORMAT_VERSION = 2;        // this project's format, written by mkfs (upstream RedoxFS is 8)
+constexpr u64 OLDEST_FORMAT_VERSION = 1; // still mounted and written in its own version
 constexpr char SIGNATURE[8] = { 'R', 'e', 'd', 'o', 'x', 'F', 'S', 0 };
 constexpr usize MAX_NAME = 252;          // longest directory entry name in bytes
 constexpr u32 PTRS_PER_TABLE = 256;      // BlockPtr entries in a pointer table
@@ -25,8 +26,9 @@ constexpr u32 BUCKET_MAGIC = 0x44534652; // "RFSD"
 constexpr u16 NODE_FLAG_INLINE = 1;      // file/symlink data lives in Node::inline_data
 constexpr u32 ORPHAN_MAX = 255;          // open-but-removed files the header can list
 
-// A pointer to a block: its address (block index) and the FNV-1a-64 hash of its 4096
-// bytes. addr 0 is the null pointer (a hole in a sparse table).
+// A pointer to a block: its address (block index) and the checksum of its 4096 bytes
+// (checksum.h: XXH3-64 in version 2, FNV-1a-64 in version 1). addr 0 is the null pointer
+// (a hole in a sparse table).
 struct BlockPtr {
     u64 addr;
     u64 hash;
@@ -115,8 +117,6 @@ inline u64 fnv1a64(const void* data, usize length, u64 hash = 0xcbf29ce484222325
     }
     return hash;
 }
-
-inline u64 block_hash(const void* block) { return fnv1a64(block, BLOCK_SIZE); }
 
 // A name's directory hash: FNV-1a-64 of the name, then MurmurHash3's fmix64 finalizer so
 // the low bits (which pick the bucket) depend on every input bit.

@@ -77,7 +77,7 @@ struct Checker {
             error("%s of node %llu: block %llu can not be read", what, U(owner), U(p.addr));
             return false;
         }
-        u64 hash = block_hash(buffer);
+        u64 hash = block_checksum(fs.m_header.version, buffer);
         if (hash != p.hash) {
             error("%s of node %llu: checksum mismatch in block %llu (expected %016llx, found %016llx)", what, U(owner),
                 U(p.addr), U(p.hash), U(hash));
@@ -286,7 +286,7 @@ struct Checker {
             if (zero)
                 continue;
             auto* h = reinterpret_cast<const Header*>(buffer.data());
-            if (ktl::compare_bytes(h->signature, SIGNATURE, sizeof(SIGNATURE)) != 0 || h->version != FORMAT_VERSION)
+            if (ktl::compare_bytes(h->signature, SIGNATURE, sizeof(SIGNATURE)) != 0 || h->version != fs.m_header.version)
                 error("header slot %llu holds neither an empty block nor a RedoxFS header", U(slot));
             else if (fnv1a64(h, HEADER_HASHED_BYTES) != h->hash)
                 error("header slot %llu: checksum mismatch", U(slot));

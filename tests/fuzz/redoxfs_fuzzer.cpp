@@ -46,6 +46,7 @@ u64 newest_header(Image& image)
 // and, when fix is set, storing each block's new hash into the pointer that reaches it.
 struct Walker {
     Image& image;
+    u64 version; // the header's, for the checksums
     bool fix;
     std::vector<u64> order;
     std::vector<bool> seen;
@@ -77,7 +78,7 @@ struct Walker {
             }
         }
         if (fix)
-            ptr.hash = block_hash(block);
+            ptr.hash = block_checksum(version, block);
     }
 };
 
@@ -85,7 +86,8 @@ void walk_image(Image& image, u64 header_block, bool fix, std::vector<u64>* bloc
 {
     Header header;
     memcpy(&header, image.block(header_block), sizeof header);
-    Walker walker { image, fix, {}, std::vector<bool>(image.blocks) };
+    Walker walker { image, is_known_version(header.version) ? header.version : FORMAT_VERSION, fix, {},
+        std::vector<bool>(image.blocks) };
     walker.walk(header.tree, std::min<u32>(header.tree_levels, MAX_LEVELS + 1), Kind::NodeTable);
     walker.walk(header.alloc, std::min<u32>(header.alloc_levels, MAX_LEVELS + 1), Kind::Alloc);
     if (fix)

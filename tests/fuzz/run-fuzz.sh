@@ -20,8 +20,9 @@ command -v "$cxx" >/dev/null || cxx=clang++-14
 command -v "$cxx" >/dev/null || fail "$cxx not found (scripts/install-deps.sh installs clang)"
 flags=(-std=c++20 -g -O1 -fno-exceptions -fno-rtti -fsanitize=address,undefined
   -fno-sanitize-recover=undefined -Wno-unknown-warning-option -I kernel_core -I schemes/redoxfs)
-lib=(schemes/redoxfs/filesystem.cpp schemes/redoxfs/fsck.cpp
-  kernel_core/ktl/format.cpp kernel_core/ktl/string.cpp kernel_core/abi/errno.cpp)
+lib=(schemes/redoxfs/filesystem.cpp schemes/redoxfs/fsck.cpp schemes/redoxfs/checksum.cpp
+  schemes/redoxfs/xxh3_dispatch.cpp kernel_core/ktl/format.cpp kernel_core/ktl/string.cpp
+  kernel_core/abi/errno.cpp -lxxhash)
 
 echo "run-fuzz: building build-fuzz/redoxfs_fuzzer"
 "$cxx" "${flags[@]}" -fsanitize=fuzzer tests/fuzz/redoxfs_fuzzer.cpp "${lib[@]}" \
