@@ -962,6 +962,35 @@ TEST_CASE("redoxfs: whole blocks are written and read in runs, checksummed per b
     }
 }
 
+TEST_CASE("redoxfs: a file written in 1 MiB writes goes to 1 MiB-aligned extents, one transfer each")
+{
+    MemoryBlockDevice memory(16384);
+    format(memory);
+    RunCountingDevice device(memory);
+    FileSystem fs(device);
+    must(fs.mount());
+    u32 id = must(fs.create(ROOT_ID, "seq", MODE_FILE | 0644, 0, 0));
+    std::vector<u8> chunk = pattern(256 * BLOCK_SIZE, 4);
+    device.write_runs = 0;
+    for (u64 i = 0; i < 20; ++i)
+        must(fs.write(id, i * chunk.size(), chunk.data(), chunk.size()));
+    CHECK(device.write_runs == 20);
+    must(fs.commit());
+    // Overwritten after the commit: new extents again, not block by block.
+    device.write_runs = 0;
+    for (u64 i = 0; i < 20; ++i)
+        must(fs.write(id, i * chunk.size(), chunk.data(), chunk.size()));
+    CHECK(device.write_runs == 20);
+    must(fs.commit());
+    check_clean(memory);
+    // Each 1 MiB of the file starts a 1 MiB-aligned extent.
+    u64 aligned = 0;
+    for (u64 b = HEADER_RING; b < memory.block_count(); b += 256)
+        if (memory.is_written(b) && std::memcmp(memory.raw(b), chunk.data(), BLOCK_SIZE) == 0)
+            ++aligned;
+    CHECK(aligned >= 20);
+}
+
 TEST_CASE("redoxfs: a failed run write leaves the file system usable after a remount")
 {
     MemoryBlockDevice device(2048);
