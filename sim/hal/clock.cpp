@@ -73,9 +73,10 @@ void idle(u64 deadline_ns)
     if (sim::hal_settings().virtual_clock && deadline_ns) {
         // A host thread may be about to post work (a driver's Linux process answering): its
         // latency is not virtual time, so give it a moment before time jumps.
-        if (int work = sim::host_work_fd(); work >= 0 && host_work_possible() && !sim::host_work_pending()) {
+        if (int work = sim::host_work_fd(); work >= 0 && host_work_possible() && sim::host_work_sleep_begin()) {
             pollfd fd { work, POLLIN, 0 };
             poll(&fd, 1, VIRTUAL_HOST_WAIT_MS);
+            sim::host_work_sleep_end();
         }
         if (sim::host_work_pending())
             return;
@@ -114,9 +115,15 @@ void idle(u64 deadline_ns)
     char probe;
     if (console_poll_input(&probe, 0) >= 0)
         fds[count++] = { STDIN_FILENO, POLLIN, 0 };
-    if (int work = sim::host_work_fd(); work >= 0)
+    int work = sim::host_work_fd();
+    if (work >= 0) {
+        if (!sim::host_work_sleep_begin())
+            return; // work came in meanwhile
         fds[count++] = { work, POLLIN, 0 };
+    }
     ppoll(count ? fds : nullptr, count, timeout_pointer, nullptr);
+    if (work >= 0)
+        sim::host_work_sleep_end();
     monotonic_ns();
 }
 

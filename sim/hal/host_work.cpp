@@ -18,6 +18,9 @@ std::mutex s_mutex;
 std::deque<std::function<void()>> s_queue; // guarded by s_mutex
 std::atomic<bool> s_open { false }; // written under s_mutex
 std::atomic<bool> s_pending { false };
+// The core thread sleeps (or is about to) and needs the eventfd to wake; while it runs or
+// spins it sees s_pending, and a post saves the write (and the core the read) of the eventfd.
+std::atomic<bool> s_sleeping { false };
 std::atomic<bool> s_possible { false };
 std::atomic<int> s_wakers { 0 }; // host_work_add_waker
 std::atomic<std::int64_t> s_last_work_ns { 0 }; // steady clock, when work last ran
@@ -49,11 +52,30 @@ bool host_work_post(std::function<void()> work)
         if (!s_open)
             return false;
         s_queue.push_back(std::move(work));
-        s_pending.store(true, std::memory_order_release);
+        s_pending.store(true); // seq_cst, against host_work_sleep_begin's pair
     }
-    std::uint64_t one = 1;
-    (void)!write(s_eventfd, &one, sizeof one);
+    if (s_sleeping.load()) {
+        std::uint64_t one = 1;
+        (void)!write(s_eventfd, &one, sizeof one);
+    }
     return true;
+}
+
+bool host_work_sleep_begin()
+{
+    s_sleeping.store(true); // seq_cst: a post after this sees it, or the load below sees the post
+    if (s_pending.load()) {
+        s_sleeping.store(false, std::memory_order_relaxed);
+        return false;
+    }
+    return true;
+}
+
+void host_work_sleep_end()
+{
+    s_sleeping.store(false, std::memory_order_relaxed);
+    std::uint64_t count;
+    (void)!read(s_eventfd, &count, sizeof count); // reset (nonblocking): the next sleep waits again
 }
 
 void host_work_close()
@@ -85,8 +107,6 @@ void run_host_work()
         std::lock_guard lock(s_mutex);
         batch.swap(s_queue);
         s_pending.store(false, std::memory_order_relaxed);
-        std::uint64_t count;
-        (void)!read(s_eventfd, &count, sizeof count); // reset: idle() sleeps again
     }
     for (auto& work : batch)
         work();

@@ -1,7 +1,9 @@
 #pragma once
 // The simulator's host-work channel (hal/host.h): how host threads (the FUSE bridge) get
 // work run on the thread that runs the kernel core. post() appends to a mutex-protected
-// queue and writes an eventfd; hal::idle() also waits on that eventfd, and the scheduler
+// queue and, when the core thread sleeps, writes an eventfd that hal::idle() waits on (a
+// running or spinning core sees the queue without it: two system calls less per request
+// in a burst of FUSE requests); the scheduler
 // calls hal::run_host_work() each time it schedules, so work runs within a time slice even
 // when the system is busy. Work runs on the core's thread outside any context: it must not
 // block (it hands requests to contexts, see kernel_core/host_bridge.h).
@@ -25,8 +27,12 @@ void host_work_remove_waker();
 bool host_work_post(std::function<void()> work);
 // After the kernel stopped: refuses later posts and drops queued work without running it.
 void host_work_close();
-// The eventfd idle() waits on, or -1.
+// The eventfd idle() waits on, or -1. Core thread: call host_work_sleep_begin() before
+// waiting on it (false: work is queued already, run it instead of sleeping) and
+// host_work_sleep_end() after; only in between do posts write the eventfd.
 int host_work_fd();
+bool host_work_sleep_begin();
+void host_work_sleep_end();
 // Whether work is queued (any thread), and when work last ran (steady clock ns).
 bool host_work_pending();
 std::int64_t host_work_last_ns();

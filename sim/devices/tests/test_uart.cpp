@@ -59,8 +59,11 @@ bool run_host_work_until(const std::function<bool()>& done)
     while (!done()) {
         if (std::chrono::steady_clock::now() > deadline)
             return false;
-        pollfd wait { sim::host_work_fd(), POLLIN, 0 };
-        poll(&wait, 1, 10);
+        if (sim::host_work_sleep_begin()) {
+            pollfd wait { sim::host_work_fd(), POLLIN, 0 };
+            poll(&wait, 1, 10);
+            sim::host_work_sleep_end();
+        }
         hal::run_host_work();
     }
     return true;
