@@ -293,14 +293,68 @@ namespace {
         post(r);
     }
 
-    void op_write(fuse_req_t req, fuse_ino_t inode, const char* data, size_t size, off_t offset, fuse_file_info* fi)
+    // The request the FUSE thread is processing: the pool buffer it was received into
+    // (receive_loop), which a write may keep.
+    struct Receiving {
+        char* buffer { nullptr };
+        bool kept { false };
+    };
+    thread_local Receiving t_receiving;
+
+    // A write's data stays where /dev/fuse put it: the request keeps the receive buffer and
+    // the proxy hands that memory to the file's daemon, the only copy in user space. Data
+    // from elsewhere (a pipe, when libfuse splices) is copied into a pool buffer.
+    void op_write_buf(fuse_req_t req, fuse_ino_t inode, fuse_bufvec* in, off_t offset, fuse_file_info* fi)
     {
         Request* r = make_request(req, Op::Write);
         with_fi(r, fi);
         r->inode = inode;
         r->offset = offset;
-        r->data.assign(data, data + size); // the FUSE buffer is only valid during this call
+        BufferPool& pool = shared_of(req).data_buffers;
+        std::size_t size = fuse_buf_size(in);
+        const fuse_buf& first = in->buf[0];
+        auto* bytes = static_cast<char*>(first.mem);
+        char* base = t_receiving.buffer;
+        if (base && !t_receiving.kept && in->count == 1 && in->off == 0 && !(first.flags & FUSE_BUF_IS_FD)
+            && bytes >= base && bytes + size <= base + BufferPool::buffer_size) {
+            r->data.adopt(pool, base, bytes, size);
+            t_receiving.kept = true;
+        } else {
+            r->data.allocate(pool, size);
+            fuse_bufvec out = FUSE_BUFVEC_INIT(size);
+            out.buf[0].mem = r->data.data();
+            ssize_t copied = fuse_buf_copy(&out, in, fuse_buf_copy_flags {});
+            if (copied < 0) {
+                fuse_reply_err(req, static_cast<int>(-copied));
+                delete r;
+                return;
+            }
+            r->data.shrink(static_cast<std::size_t>(copied));
+        }
         post(r);
+    }
+
+    // fuse_session_loop with the receive buffers from the pool (a write keeps its buffer).
+    void receive_loop(fuse_session* session, BufferPool& pool)
+    {
+        fuse_buf buf {};
+        while (!fuse_session_exited(session)) {
+            if (!buf.mem)
+                buf.mem = pool.take();
+            int n = fuse_session_receive_buf(session, &buf);
+            if (n == -EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            t_receiving = { static_cast<char*>(buf.mem), false };
+            fuse_session_process_buf(session, &buf);
+            if (t_receiving.kept)
+                buf.mem = nullptr;
+            t_receiving = {};
+        }
+        if (buf.mem)
+            pool.give(static_cast<char*>(buf.mem));
+        fuse_session_reset(session);
     }
 
     // flush has nothing to do (writes are not buffered): answered here, without a round trip.
@@ -379,6 +433,9 @@ namespace {
         connection->max_readahead = 1u << 20;
         if (connection->capable & FUSE_CAP_ASYNC_READ)
             connection->want |= FUSE_CAP_ASYNC_READ;
+        // No splice: a write's data is used where read() put it (op_write_buf); spliced, it
+        // would need a read from the pipe, and every other request one system call more.
+        connection->want &= ~FUSE_CAP_SPLICE_READ;
     }
 
     // Tells the Linux kernel what changed on the Redox side. Its own thread: an invalidation may
@@ -432,7 +489,7 @@ namespace {
         ops.link = op_link;
         ops.open = op_open;
         ops.read = op_read;
-        ops.write = op_write;
+        ops.write_buf = op_write_buf;
         ops.flush = op_flush;
         ops.release = op_release;
         ops.fsync = op_fsync;
@@ -593,7 +650,7 @@ Bridge* start(const std::string& requested)
     });
     bridge->notifier = std::thread(notifier_thread, bridge);
     bridge->loop = std::thread([bridge] {
-        fuse_session_loop(bridge->session);
+        receive_loop(bridge->session, bridge->shared.data_buffers);
         std::lock_guard lock(bridge->mutex);
         bridge->loop_done = true;
         bridge->loop_done_cv.notify_all();

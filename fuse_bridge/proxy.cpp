@@ -717,7 +717,8 @@ namespace {
         case Op::Create:
             return do_create(shared, r);
         case Op::Read: {
-            std::vector<char> buffer(r.size);
+            DataBuffer buffer;
+            buffer.allocate(shared.data_buffers, r.size);
             long n = pread_handle(r, *handle_of(r), buffer.data(), r.size, static_cast<std::uint64_t>(r.offset));
             if (n < 0)
                 return (void)fuse_reply_err(r.req, error_of(n));

@@ -46,6 +46,98 @@ enum class Op {
     Access,
 };
 
+// Buffers for requests and their data, kept mapped from one request to the next: a fresh
+// 1 MiB allocation is an mmap whose pages fault in on first touch, and on this kind of VM
+// those faults cost more than the copy into them. The FUSE thread receives each request into
+// one (a write keeps its buffer: the data goes to the file's daemon from where /dev/fuse put
+// it), reads get their data in one. Thread-safe: the core thread gives them back.
+class BufferPool {
+public:
+    // The largest request: a write of max_write (1 MiB) and its headers; nothing else comes
+    // near (xattr values are at most 64 KiB). libfuse 3.14 reads up to 1 MiB + 4 KiB.
+    static constexpr std::size_t buffer_size = (1u << 20) + (64u << 10);
+    BufferPool() = default;
+    BufferPool(const BufferPool&) = delete;
+    BufferPool& operator=(const BufferPool&) = delete;
+    ~BufferPool()
+    {
+        for (char* buffer : m_free)
+            delete[] buffer;
+    }
+    char* take()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_free.empty()) {
+                char* buffer = m_free.back();
+                m_free.pop_back();
+                return buffer;
+            }
+        }
+        return new char[buffer_size];
+    }
+    void give(char* buffer)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_free.size() < max_kept)
+            m_free.push_back(buffer);
+        else
+            delete[] buffer;
+    }
+
+private:
+    static constexpr std::size_t max_kept = 16; // requests in flight at once, in practice few
+    std::mutex m_mutex;
+    std::vector<char*> m_free;
+};
+
+// The bytes of a read or write: in a pool buffer (back to the pool when this ends), or an
+// own allocation for the odd request larger than a pool buffer.
+class DataBuffer {
+public:
+    DataBuffer() = default;
+    DataBuffer(const DataBuffer&) = delete;
+    DataBuffer& operator=(const DataBuffer&) = delete;
+    ~DataBuffer() { release(); }
+    // Room for `size` bytes (replacing what was there); fill it through data().
+    void allocate(BufferPool& pool, std::size_t size)
+    {
+        release();
+        m_pool = size <= BufferPool::buffer_size ? &pool : nullptr;
+        m_base = m_pool ? pool.take() : new char[size];
+        m_bytes = m_base;
+        m_size = size;
+    }
+    // Takes over the pool buffer `base`, whose bytes [bytes, bytes + size) are the data.
+    void adopt(BufferPool& pool, char* base, char* bytes, std::size_t size)
+    {
+        release();
+        m_pool = &pool;
+        m_base = base;
+        m_bytes = bytes;
+        m_size = size;
+    }
+    void shrink(std::size_t size) { m_size = size < m_size ? size : m_size; }
+    char* data() { return m_bytes; }
+    const char* data() const { return m_bytes; }
+    std::size_t size() const { return m_size; }
+
+private:
+    void release()
+    {
+        if (m_base && m_pool)
+            m_pool->give(m_base);
+        else
+            delete[] m_base;
+        m_base = m_bytes = nullptr;
+        m_size = 0;
+    }
+    char* m_base { nullptr };
+    char* m_bytes { nullptr };
+    std::size_t m_size { 0 };
+    BufferPool* m_pool { nullptr };
+};
+
 struct Request : kernel::HostRequest {
     Op op {};
     fuse_req_t req {}; // null: answered already (release)
@@ -63,7 +155,7 @@ struct Request : kernel::HostRequest {
     mode_t mode { 0 };
     off_t offset { 0 };
     std::size_t size { 0 };
-    std::vector<char> data;
+    DataBuffer data;
     std::vector<std::uint32_t> groups; // setattr of the group: the caller's supplementary groups
     // Core thread only: the proxy serving it (0 while queued), and whether Linux gave up on it
     // (the caller got a signal: fuse_req_interrupt_func).
@@ -83,6 +175,7 @@ struct Invalidation {
 // Shared by the FUSE side and the proxies.
 struct Shared {
     InodeTable inodes;
+    BufferPool data_buffers;
     // Invalidations, from the core thread to the notifier thread.
     std::mutex notify_mutex;
     std::condition_variable notify_cv;
