@@ -1,6 +1,6 @@
-// The FUSE side of the bridge (bridge.h): mounting, the FUSE thread, signals. Each FUSE
-// request becomes a Request posted to the core; forget is handled here (the inode table is
-// thread-safe). Nothing here touches kernel state: the only way in is sim::host_work_post.
+// The FUSE side of the bridge (bridge.h): mounting, serving /dev/fuse on the core's thread,
+// signals. Each FUSE request becomes a Request posted to the core; forget is handled here
+// (the inode table is thread-safe: the notifier thread reads it). Nothing here touches kernel state: the only way in is sim::host_work_post.
 #include "bridge.h"
 
 #include "../sim/hal/host_work.h"
@@ -8,6 +8,7 @@
 #include "request.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -37,11 +38,10 @@ public:
     Shared shared;
     std::string mountpoint;
     fuse_session* session { nullptr };
-    std::thread loop;
+    fuse_buf receiving {}; // the pool buffer the next request is read into
+    bool ended { false };  // /dev/fuse said the connection is gone
     std::thread notifier; // sends the invalidations the proxies queue (Shared::pending)
     std::mutex mutex;
-    std::condition_variable loop_done_cv;
-    bool loop_done { false };
     bool unmounted { false };
 
     void unmount()
@@ -293,8 +293,8 @@ namespace {
         post(r);
     }
 
-    // The request the FUSE thread is processing: the pool buffer it was received into
-    // (receive_loop), which a write may keep.
+    // The request being processed: the pool buffer it was received into (serve_one), which a
+    // write may keep.
     struct Receiving {
         char* buffer { nullptr };
         bool kept { false };
@@ -303,7 +303,7 @@ namespace {
 
     // A write's data stays where /dev/fuse put it: the request keeps the receive buffer and
     // the proxy hands that memory to the file's daemon, the only copy in user space. Data
-    // from elsewhere (a pipe, when libfuse splices) is copied into a pool buffer.
+    // from elsewhere (a pipe, if libfuse spliced) is copied into a pool buffer.
     void op_write_buf(fuse_req_t req, fuse_ino_t inode, fuse_bufvec* in, off_t offset, fuse_file_info* fi)
     {
         Request* r = make_request(req, Op::Write);
@@ -334,27 +334,43 @@ namespace {
         post(r);
     }
 
-    // fuse_session_loop with the receive buffers from the pool (a write keeps its buffer).
-    void receive_loop(fuse_session* session, BufferPool& pool)
+    // Reads one request from /dev/fuse (nonblocking) into a pool buffer and processes it:
+    // 1 done, 0 none waiting, -1 the connection is gone (unmounted).
+    int serve_one(Bridge& bridge)
     {
-        fuse_buf buf {};
-        while (!fuse_session_exited(session)) {
-            if (!buf.mem)
-                buf.mem = pool.take();
-            int n = fuse_session_receive_buf(session, &buf);
-            if (n == -EINTR)
-                continue;
-            if (n <= 0)
-                break;
-            t_receiving = { static_cast<char*>(buf.mem), false };
-            fuse_session_process_buf(session, &buf);
-            if (t_receiving.kept)
-                buf.mem = nullptr;
-            t_receiving = {};
+        if (bridge.ended)
+            return -1;
+        fuse_buf& buf = bridge.receiving;
+        if (!buf.mem)
+            buf.mem = bridge.shared.data_buffers.take();
+        int n = fuse_session_receive_buf(bridge.session, &buf);
+        if (n == -EAGAIN || n == -EINTR)
+            return 0;
+        if (n <= 0) {
+            bridge.ended = true;
+            return -1;
         }
-        if (buf.mem)
-            pool.give(static_cast<char*>(buf.mem));
-        fuse_session_reset(session);
+        t_receiving = { static_cast<char*>(buf.mem), false };
+        fuse_session_process_buf(bridge.session, &buf);
+        if (t_receiving.kept)
+            buf.mem = nullptr;
+        t_receiving = {};
+        return 1;
+    }
+
+    // The core thread serves /dev/fuse itself (sim::host_source_set): a request goes from the
+    // Linux caller to the core with one wake-up, not through a FUSE thread and the host-work
+    // eventfd. A batch at a time, so a flood of requests does not starve the contexts.
+    bool serve_requests(Bridge& bridge)
+    {
+        for (int i = 0; i < 64; ++i) {
+            int served = serve_one(bridge);
+            if (served < 0)
+                return false;
+            if (served == 0)
+                break;
+        }
+        return true;
     }
 
     // flush has nothing to do (writes are not buffered): answered here, without a round trip.
@@ -439,8 +455,8 @@ namespace {
     }
 
     // Tells the Linux kernel what changed on the Redox side. Its own thread: an invalidation may
-    // wait for a Linux lock held by a process whose request waits for the core, so neither the
-    // core's thread nor the FUSE thread may send them.
+    // wait for a Linux lock held by a process whose request waits for the core, so the core's
+    // thread (which serves /dev/fuse) may not send them.
     void notifier_thread(Bridge* bridge)
     {
         Shared& shared = bridge->shared;
@@ -649,12 +665,9 @@ Bridge* start(const std::string& requested)
             std::fprintf(stderr, "redox-sim: the FUSE bridge could not start its proxy contexts\n");
     });
     bridge->notifier = std::thread(notifier_thread, bridge);
-    bridge->loop = std::thread([bridge] {
-        receive_loop(bridge->session, bridge->shared.data_buffers);
-        std::lock_guard lock(bridge->mutex);
-        bridge->loop_done = true;
-        bridge->loop_done_cv.notify_all();
-    });
+    int fd = fuse_session_fd(bridge->session);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    sim::host_source_set(fd, [bridge] { return serve_requests(*bridge); });
     return bridge;
 }
 
@@ -669,7 +682,8 @@ void stop(Bridge* bridge)
 {
     if (!bridge)
         return;
-    sim::host_work_close(); // late requests are answered EIO from the FUSE thread
+    sim::host_source_clear(); // the core has stopped
+    sim::host_work_close();   // requests from now on are answered EIO (post)
     {
         std::lock_guard lock(s_signal_mutex);
         s_active = nullptr;
@@ -679,30 +693,24 @@ void stop(Bridge* bridge)
         bridge->shared.notify_stop = true;
         bridge->shared.notify_cv.notify_all();
     }
+    serve_requests(*bridge); // requests already waiting: EIO, the system has stopped
     fuse_session_exit(bridge->session);
-    bridge->unmount();
-    // A lazy unmount ends the session only when the last Linux user of the mount lets go
-    // (a shell whose cwd is inside): do not wait for that forever.
+    bridge->unmount(); // closes /dev/fuse: later requests fail in the Linux kernel
+    // The notifier may be stuck in an invalidation until the unmount ends the connection.
     bool done;
     {
-        std::unique_lock lock(bridge->mutex);
-        done = bridge->loop_done_cv.wait_for(lock, std::chrono::seconds(2), [&] { return bridge->loop_done; });
-    }
-    // The notifier may be stuck in an invalidation until the unmount ends the connection.
-    {
         std::unique_lock lock(bridge->shared.notify_mutex);
-        done = done
-            && bridge->shared.notify_cv.wait_for(
-                lock, std::chrono::seconds(2), [&] { return bridge->shared.notifier_done; });
+        done = bridge->shared.notify_cv.wait_for(
+            lock, std::chrono::seconds(2), [&] { return bridge->shared.notifier_done; });
     }
     if (done) {
         bridge->notifier.join();
-        bridge->loop.join();
+        if (bridge->receiving.mem)
+            bridge->shared.data_buffers.give(static_cast<char*>(bridge->receiving.mem));
         fuse_session_destroy(bridge->session);
         delete bridge;
     } else {
-        bridge->loop.detach(); // the process exits next; closing /dev/fuse ends the connection
-        bridge->notifier.detach();
+        bridge->notifier.detach(); // the process exits next; closing /dev/fuse ends the connection
     }
 }
 

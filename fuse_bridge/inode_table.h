@@ -5,8 +5,8 @@
 // share it, so Linux sees one inode with the right link count and attributes. Each number
 // counts the kernel's lookups and is forgotten when FUSE says so (forget). Renames move the
 // paths of a node and everything below it; unlink and rmdir detach the path (the number
-// stays valid for open files until forgotten). Thread-safe: the FUSE thread forgets, proxy
-// contexts look up.
+// stays valid for open files until forgotten). Thread-safe: the core's thread forgets and
+// looks up, the notifier thread reads.
 #include <cstdint>
 #include <mutex>
 #include <optional>

@@ -1,5 +1,5 @@
 #pragma once
-// A FUSE request on its way from the FUSE thread to a proxy context (bridge.h). Only host
+// A FUSE request on its way from /dev/fuse to a proxy context (bridge.h). Only host
 // types: no Redox ABI header here (their names clash with the host's macros).
 #define FUSE_USE_VERSION 34
 #include "../kernel_core/host_bridge.h"
@@ -48,9 +48,10 @@ enum class Op {
 
 // Buffers for requests and their data, kept mapped from one request to the next: a fresh
 // 1 MiB allocation is an mmap whose pages fault in on first touch, and on this kind of VM
-// those faults cost more than the copy into them. The FUSE thread receives each request into
-// one (a write keeps its buffer: the data goes to the file's daemon from where /dev/fuse put
-// it), reads get their data in one. Thread-safe: the core thread gives them back.
+// those faults cost more than the copy into them. Each request is received into one (a write
+// keeps its buffer: the data goes to the file's daemon from where /dev/fuse put
+// it), reads get their data in one. Thread-safe (the core's thread takes and gives them
+// back, the last at stop).
 class BufferPool {
 public:
     // The largest request: a write of max_write (1 MiB) and its headers; nothing else comes
@@ -190,7 +191,7 @@ struct Shared {
     int proxies { 0 }; // proxy contexts running
     int idle { 0 }; // of those, waiting for a request
 
-    // Host work: a request from the FUSE thread.
+    // Host work: a request from /dev/fuse.
     void accept(Request& r)
     {
         if (r.req) // release: answered already

@@ -74,9 +74,11 @@ void idle(u64 deadline_ns)
         // A host thread may be about to post work (a driver's Linux process answering): its
         // latency is not virtual time, so give it a moment before time jumps.
         if (int work = sim::host_work_fd(); work >= 0 && host_work_possible() && sim::host_work_sleep_begin()) {
-            pollfd fd { work, POLLIN, 0 };
-            poll(&fd, 1, VIRTUAL_HOST_WAIT_MS);
+            pollfd fds[2] = { { work, POLLIN, 0 }, { sim::host_source_fd(), POLLIN, 0 } };
+            int ready = poll(fds, fds[1].fd >= 0 ? 2 : 1, VIRTUAL_HOST_WAIT_MS);
             sim::host_work_sleep_end();
+            if (ready > 0 && fds[1].fd >= 0 && fds[1].revents)
+                sim::host_source_serve();
         }
         if (sim::host_work_pending())
             return;
@@ -91,17 +93,28 @@ void idle(u64 deadline_ns)
     // instead of paying a sleep and a wake-up for each. An idle system never spins.
     constexpr std::int64_t BURST_NS = 2'000'000, SPIN_NS = 50'000;
     std::int64_t since_work = static_cast<std::int64_t>(host_monotonic()) - sim::host_work_last_ns();
+    int source = sim::host_source_fd();
     if (sim::host_work_fd() >= 0 && since_work >= 0 && since_work < BURST_NS) {
         std::uint64_t until = host_monotonic() + SPIN_NS;
         if (deadline_ns && deadline_ns < until)
             until = deadline_ns;
-        while (host_monotonic() < until) {
+        constexpr std::uint64_t SOURCE_PROBE_NS = 5'000; // a poll of the source fd: a system call
+        std::uint64_t next_probe = 0;
+        for (std::uint64_t now = host_monotonic(); now < until; now = host_monotonic()) {
             if (sim::host_work_pending())
                 return;
+            if (source >= 0 && now >= next_probe) {
+                pollfd fd { source, POLLIN, 0 };
+                if (poll(&fd, 1, 0) > 0) {
+                    sim::host_source_serve();
+                    return;
+                }
+                next_probe = now + SOURCE_PROBE_NS;
+            }
         }
     }
     // Sleep until the deadline, console input, or work from a host thread (host_work.h).
-    pollfd fds[2];
+    pollfd fds[3];
     nfds_t count = 0;
     timespec timeout {};
     timespec* timeout_pointer = nullptr;
@@ -121,9 +134,14 @@ void idle(u64 deadline_ns)
             return; // work came in meanwhile
         fds[count++] = { work, POLLIN, 0 };
     }
-    ppoll(count ? fds : nullptr, count, timeout_pointer, nullptr);
+    nfds_t source_index = count;
+    if (source >= 0)
+        fds[count++] = { source, POLLIN, 0 };
+    int ready = ppoll(count ? fds : nullptr, count, timeout_pointer, nullptr);
     if (work >= 0)
         sim::host_work_sleep_end();
+    if (ready > 0 && source >= 0 && (fds[source_index].revents & (POLLIN | POLLERR | POLLHUP)))
+        sim::host_source_serve();
     monotonic_ns();
 }
 

@@ -25,6 +25,17 @@ std::atomic<bool> s_possible { false };
 std::atomic<int> s_wakers { 0 }; // host_work_add_waker
 std::atomic<std::int64_t> s_last_work_ns { 0 }; // steady clock, when work last ran
 int s_eventfd = -1;
+// host_source_set: core thread only (set before the kernel runs, cleared after it stopped).
+int s_source_fd = -1;
+std::function<bool()> s_source_serve;
+std::int64_t s_source_served_ns = 0;
+constexpr std::int64_t SOURCE_BUSY_PERIOD_NS = 50'000;
+
+std::int64_t steady_ns()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 
 } // namespace
 
@@ -94,12 +105,37 @@ bool host_work_pending() { return s_pending.load(std::memory_order_acquire); }
 
 std::int64_t host_work_last_ns() { return s_last_work_ns.load(std::memory_order_relaxed); }
 
+void host_source_set(int fd, std::function<bool()> serve)
+{
+    s_source_serve = std::move(serve);
+    s_source_fd = fd;
+}
+
+void host_source_clear()
+{
+    s_source_fd = -1;
+    s_source_serve = nullptr;
+}
+
+int host_source_fd() { return s_source_fd; }
+
+void host_source_serve()
+{
+    if (s_source_fd < 0)
+        return;
+    s_source_served_ns = steady_ns();
+    if (!s_source_serve())
+        host_source_clear();
+}
+
 } // namespace sim
 
 namespace hal {
 
 void run_host_work()
 {
+    if (s_source_fd >= 0 && steady_ns() - s_source_served_ns >= SOURCE_BUSY_PERIOD_NS)
+        sim::host_source_serve();
     if (!s_pending.load(std::memory_order_acquire))
         return;
     std::deque<std::function<void()>> batch;
@@ -110,10 +146,7 @@ void run_host_work()
     }
     for (auto& work : batch)
         work();
-    s_last_work_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                             std::chrono::steady_clock::now().time_since_epoch())
-                             .count(),
-        std::memory_order_relaxed);
+    s_last_work_ns.store(steady_ns(), std::memory_order_relaxed);
 }
 
 bool host_work_possible()

@@ -33,6 +33,16 @@ void host_work_close();
 int host_work_fd();
 bool host_work_sleep_begin();
 void host_work_sleep_end();
+// A host fd the core thread serves itself, so its requests reach the core without passing
+// through another thread (the FUSE bridge's /dev/fuse): idle() sleeps on it too and calls
+// `serve` when it is readable, and run_host_work() calls `serve` at most every 50 µs while
+// the core is busy. `serve` runs on the core thread outside any context, must not block (the
+// fd is nonblocking) and may post work; it returns false when the source has ended (then it is
+// cleared). One source; set before the kernel runs, cleared after.
+void host_source_set(int fd, std::function<bool()> serve);
+void host_source_clear();
+int host_source_fd(); // -1 when none
+void host_source_serve();
 // Whether work is queued (any thread), and when work last ran (steady clock ns).
 bool host_work_pending();
 std::int64_t host_work_last_ns();
