@@ -485,19 +485,19 @@ u64 FileSystem::allocate_extent(u64 count)
         return true;
     };
     u64 first = 0;
-    if (free_from(m_data_cursor)) {
-        first = m_data_cursor;
+    if (m_data_cursor % RUN_BLOCKS != 0 && free_from(m_data_cursor)) {
+        first = m_data_cursor; // the rest of the group the last extent started
     } else {
-        // Whole free groups of RUN_BLOCKS blocks (four bitmap words), from the cursor on, then
-        // from the start.
+        // The lowest wholly free group of RUN_BLOCKS blocks (four bitmap words). Groups below
+        // m_group_hint are in use; it moves back when blocks become free (release, commit).
         u64 groups = size / RUN_BLOCKS;
-        u64 start = (m_data_cursor + RUN_BLOCKS - 1) / RUN_BLOCKS;
-        for (u64 n = 0; n < groups && !first; ++n) {
-            u64 g = (start + n) % groups;
+        for (u64 g = m_group_hint; g < groups && !first; ++g) {
             u64 w = g * RUN_BLOCKS / 64;
             if ((m_bits[w] | m_committed[w] | m_bits[w + 1] | m_committed[w + 1] | m_bits[w + 2] | m_committed[w + 2]
-                    | m_bits[w + 3] | m_committed[w + 3]) == 0 && free_from(g * RUN_BLOCKS))
+                    | m_bits[w + 3] | m_committed[w + 3]) == 0)
                 first = g * RUN_BLOCKS;
+            else if (g == m_group_hint)
+                ++m_group_hint;
         }
     }
     if (!first)
@@ -520,9 +520,11 @@ void FileSystem::release(u64 addr)
     --m_used;
     --m_block_delta;
     if (is_committed(addr)) {
-        ++m_reserved; // live in the last commit: reusable after the next one
-    } else if (Cached* c = m_cache->find(addr); c && c->dirty) {
-        m_cache->erase(addr);
+        ++m_reserved; // live in the last commit: reusable after the next one (m_group_hint = 0 then)
+    } else {
+        m_group_hint = ktl::min(m_group_hint, addr / RUN_BLOCKS); // free again at once
+        if (Cached* c = m_cache->find(addr); c && c->dirty)
+            m_cache->erase(addr);
     }
 }
 
@@ -1172,6 +1174,7 @@ ErrorOr<void> FileSystem::load_bitmap()
     m_reserved = 0;
     m_cursor = HEADER_RING;
     m_data_cursor = HEADER_RING;
+    m_group_hint = 0;
     return {};
 }
 
@@ -1263,6 +1266,7 @@ ErrorOr<void> FileSystem::commit_steps()
     }
     m_committed = m_bits;
     m_reserved = 0;
+    m_group_hint = 0; // the blocks it freed are free now
     m_changed = false;
     return {};
 }

@@ -163,10 +163,12 @@ private:
     ErrorOr<void> write_run(Node* node, u64 first, u64 count, const u8* buffer, u64& done);
     ErrorOr<u64> allocate();
     // `count` (<= RUN_BLOCKS) contiguous free blocks for file data: right after the last
-    // extent when free (a file written in order stays in order), else the first wholly free
+    // extent when that is inside the group it started and free (a file written in smaller
+    // pieces stays in order), else the lowest wholly free
     // RUN_BLOCKS-aligned group, so a 1 MiB run is one aligned transfer (the host page cache
-    // keeps it as large folios). 0 when there is none: the caller allocates block by block.
-    // Metadata comes from allocate()'s own cursor and does not split data runs.
+    // keeps it as large folios) and freed space is reused first (a sparse image file grows
+    // only when the file system is fuller than ever before). 0 when there is none: the caller
+    // allocates block by block. Metadata comes from allocate()'s own cursor.
     u64 allocate_extent(u64 count);
     void release(u64 addr);
     bool is_used(u64 addr) const { return m_bits[addr / 64] >> (addr % 64) & 1; }
@@ -226,6 +228,7 @@ private:
     i64 m_block_delta { 0 }; // allocations minus releases (to count a file's blocks)
     u64 m_cursor { HEADER_RING };      // allocate(): metadata and partial runs
     u64 m_data_cursor { HEADER_RING }; // allocate_extent(): runs of file data
+    u64 m_group_hint { 0 };            // allocate_extent(): groups below are in use
     u8* m_scratch { nullptr };
     RunScratch* m_run { nullptr };
     Cache* m_cache { nullptr };

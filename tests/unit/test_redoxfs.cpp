@@ -991,6 +991,35 @@ TEST_CASE("redoxfs: a file written in 1 MiB writes goes to 1 MiB-aligned extents
     CHECK(aligned >= 20);
 }
 
+TEST_CASE("redoxfs: space freed by a commit is reused before space never written (a sparse image stays small)")
+{
+    MemoryBlockDevice device(16384);
+    format(device);
+    FileSystem fs(device);
+    must(fs.mount());
+    std::vector<u8> chunk = pattern(256 * BLOCK_SIZE, 6);
+    auto written_blocks = [&] {
+        u64 n = 0;
+        for (u64 b = 0; b < device.block_count(); ++b)
+            n += device.is_written(b);
+        return n;
+    };
+    for (int round = 0; round < 5; ++round) {
+        u32 id = must(fs.create(ROOT_ID, "big", MODE_FILE | 0644, 0, 0));
+        for (u64 i = 0; i < 8; ++i)
+            must(fs.write(id, i * chunk.size(), chunk.data(), chunk.size()));
+        must(fs.commit());
+        must(fs.unlink(ROOT_ID, "big"));
+        must(fs.commit());
+        if (round == 0)
+            INFO("after the first file: ", written_blocks());
+    }
+    // Five 8 MiB files one after another: about one file's worth of the device was written
+    // (plus metadata), not five.
+    CHECK(written_blocks() < 256 + 2 * 8 * 256);
+    check_clean(device);
+}
+
 TEST_CASE("redoxfs: a failed run write leaves the file system usable after a remount")
 {
     MemoryBlockDevice device(2048);
