@@ -12,7 +12,8 @@
 #include <map>
 
 namespace {
-constexpr int linux_eagain = EAGAIN; // before the Redox ABI headers take the name
+constexpr int linux_eagain = EAGAIN; // before the Redox ABI headers take the names
+constexpr int linux_econnreset = ECONNRESET;
 } // namespace
 
 #include "connection.h"
@@ -309,7 +310,10 @@ namespace {
             int r = wire::receive_message(connection.socket(), item->message, true);
             if (r == 1)
                 return item;
-            if (r < 0 && r != -linux_eagain)
+            // ECONNRESET: the driver died with a request of ours unread. That is its end, not a
+            // protocol error: the watcher's hang-up reports how it ended (killing it here
+            // would replace its own signal by SIGKILL).
+            if (r < 0 && r != -linux_eagain && r != -linux_econnreset)
                 broken(proxy, "an unreadable message");
             if (r != 0 && std::chrono::steady_clock::now() < spin_until) {
                 sys::yield();
