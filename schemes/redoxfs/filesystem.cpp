@@ -15,6 +15,10 @@ constexpr u64 NONE = ~0ull;
 constexpr u64 META_RESERVE = 128;      // blocks a metadata operation may need at most
 constexpr u64 MAX_FILE_SIZE = 1ull << 46; // 64 TiB
 constexpr usize CLEAN_CACHE_LIMIT = 8192; // clean metadata blocks kept between operations
+// Committed blocks a transaction may free (a big file removed or truncated) before the next
+// operation commits, so that the space is reusable at once: new data then goes where the old
+// did instead of growing a sparse image (16384 blocks: 64 MiB).
+constexpr u64 RESERVED_COMMIT_BLOCKS = 16384;
 constexpr u64 WORDS_PER_BITMAP_BLOCK = BITS_PER_BITMAP_BLOCK / 64;
 
 enum Kind { KIND_NODES, KIND_DATA, KIND_BITMAP };
@@ -216,8 +220,9 @@ Error FileSystem::fail(int code, const char* fmt, ...)
 void FileSystem::begin_op()
 {
     m_error[0] = 0;
-    if (m_mounted && m_cache->dirty > m_dirty_limit) {
-        // Bound the memory of a long transaction; a failure shows again at the next commit.
+    if (m_mounted && (m_cache->dirty > m_dirty_limit || m_reserved >= RESERVED_COMMIT_BLOCKS)) {
+        // Bound the memory of a long transaction, or make freed space reusable; a failure
+        // shows again at the next commit.
         auto committed = commit_now();
         (void)committed;
     }

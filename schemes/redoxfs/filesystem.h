@@ -121,7 +121,8 @@ public:
     ErrorOr<void> reclaim_orphans(); // frees every listed file nobody holds
     u32 orphan_count() const { return m_header.orphan_count; }
     // Changed metadata waits in memory until the commit; when more than this many blocks
-    // wait, the next operation commits first (default 16384 blocks, 64 MiB).
+    // wait, the next operation commits first (default 16384 blocks, 64 MiB). So it does when
+    // the transaction freed 64 MiB of committed blocks (space is reusable only after a commit).
     void set_dirty_limit(usize blocks) { m_dirty_limit = blocks; }
     u64 generation() const { return m_header.generation; }
     u64 version() const { return m_header.version; }

@@ -993,7 +993,7 @@ TEST_CASE("redoxfs: a file written in 1 MiB writes goes to 1 MiB-aligned extents
 
 TEST_CASE("redoxfs: space freed by a commit is reused before space never written (a sparse image stays small)")
 {
-    MemoryBlockDevice device(16384);
+    MemoryBlockDevice device(65536);
     format(device);
     FileSystem fs(device);
     must(fs.mount());
@@ -1017,6 +1017,21 @@ TEST_CASE("redoxfs: space freed by a commit is reused before space never written
     // Five 8 MiB files one after another: about one file's worth of the device was written
     // (plus metadata), not five.
     CHECK(written_blocks() < 256 + 2 * 8 * 256);
+    check_clean(device);
+    // A big file truncated and written again without an explicit commit: the truncate frees
+    // 80 MiB of committed blocks, the next operation commits, the new data reuses them.
+    u32 id = must(fs.create(ROOT_ID, "big", MODE_FILE | 0644, 0, 0));
+    for (u64 i = 0; i < 80; ++i)
+        must(fs.write(id, i * chunk.size(), chunk.data(), chunk.size()));
+    must(fs.commit());
+    u64 before = written_blocks();
+    u64 generation = fs.generation();
+    must(fs.truncate(id, 0));
+    for (u64 i = 0; i < 80; ++i)
+        must(fs.write(id, i * chunk.size(), chunk.data(), chunk.size()));
+    CHECK(fs.generation() == generation + 1);
+    CHECK(written_blocks() < before + 1024);
+    must(fs.commit());
     check_clean(device);
 }
 
