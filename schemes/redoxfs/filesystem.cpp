@@ -390,9 +390,15 @@ ErrorOr<void> FileSystem::write_run(Node* node, u64 first, u64 count, const u8* 
     m_changed = true;
     // Grow the table tree for the last block first: the slots below then stay where they are.
     TRY(tree_slot(node->data, node->data_levels, first + count - 1));
+    // One walk per leaf table: the slots of the blocks after it in the same table follow it
+    // (the table is the transaction's own now, so it stays where it is).
     BlockPtr** slots = m_run->slots;
-    for (u64 i = 0; i < count; ++i)
-        slots[i] = TRY(tree_slot(node->data, node->data_levels, first + i));
+    for (u64 i = 0; i < count; ++i) {
+        if (i > 0 && node->data_levels > 0 && (first + i) % PTRS_PER_TABLE != 0)
+            slots[i] = slots[i - 1] + 1;
+        else
+            slots[i] = TRY(tree_slot(node->data, node->data_levels, first + i));
+    }
     // Blocks of the running transaction are overwritten in place; the others go to new blocks.
     u64* addrs = m_run->addrs;
     bool* fresh = m_run->fresh;
