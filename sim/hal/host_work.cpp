@@ -24,6 +24,7 @@ std::atomic<bool> s_sleeping { false };
 std::atomic<bool> s_possible { false };
 std::atomic<int> s_wakers { 0 }; // host_work_add_waker
 std::atomic<std::int64_t> s_last_work_ns { 0 }; // steady clock, when work last ran
+std::atomic<std::int64_t> s_work_gap_ns { 0 };  // between the last two runs of work
 int s_eventfd = -1;
 // host_source_set: core thread only (set before the kernel runs, cleared after it stopped).
 int s_source_fd = -1;
@@ -82,11 +83,13 @@ bool host_work_sleep_begin()
     return true;
 }
 
-void host_work_sleep_end()
+void host_work_sleep_end(bool signalled)
 {
     s_sleeping.store(false, std::memory_order_relaxed);
-    std::uint64_t count;
-    (void)!read(s_eventfd, &count, sizeof count); // reset (nonblocking): the next sleep waits again
+    if (signalled) {
+        std::uint64_t count;
+        (void)!read(s_eventfd, &count, sizeof count); // reset: the next sleep waits again
+    }
 }
 
 void host_work_close()
@@ -104,6 +107,8 @@ int host_work_fd() { return s_open ? s_eventfd : -1; }
 bool host_work_pending() { return s_pending.load(std::memory_order_acquire); }
 
 std::int64_t host_work_last_ns() { return s_last_work_ns.load(std::memory_order_relaxed); }
+
+std::int64_t host_work_gap_ns() { return s_work_gap_ns.load(std::memory_order_relaxed); }
 
 void host_source_set(int fd, std::function<bool()> serve)
 {
@@ -146,7 +151,9 @@ void run_host_work()
     }
     for (auto& work : batch)
         work();
-    s_last_work_ns.store(steady_ns(), std::memory_order_relaxed);
+    std::int64_t now = steady_ns();
+    s_work_gap_ns.store(now - s_last_work_ns.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    s_last_work_ns.store(now, std::memory_order_relaxed);
 }
 
 bool host_work_possible()

@@ -29,10 +29,11 @@ bool host_work_post(std::function<void()> work);
 void host_work_close();
 // The eventfd idle() waits on, or -1. Core thread: call host_work_sleep_begin() before
 // waiting on it (false: work is queued already, run it instead of sleeping) and
-// host_work_sleep_end() after; only in between do posts write the eventfd.
+// host_work_sleep_end(readable) after, saying whether the wait found it readable (then it is
+// reset); only in between do posts write the eventfd.
 int host_work_fd();
 bool host_work_sleep_begin();
-void host_work_sleep_end();
+void host_work_sleep_end(bool signalled);
 // A host fd the core thread serves itself, so its requests reach the core without passing
 // through another thread (the FUSE bridge's /dev/fuse): idle() sleeps on it too and calls
 // `serve` when it is readable, and run_host_work() calls `serve` at most every 50 µs while
@@ -43,8 +44,10 @@ void host_source_set(int fd, std::function<bool()> serve);
 void host_source_clear();
 int host_source_fd(); // -1 when none
 void host_source_serve();
-// Whether work is queued (any thread), and when work last ran (steady clock ns).
+// Whether work is queued (any thread), when work last ran (steady clock ns), and the time
+// between the last two runs of work.
 bool host_work_pending();
 std::int64_t host_work_last_ns();
+std::int64_t host_work_gap_ns();
 
 } // namespace sim

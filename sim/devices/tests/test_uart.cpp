@@ -61,8 +61,8 @@ bool run_host_work_until(const std::function<bool()>& done)
             return false;
         if (sim::host_work_sleep_begin()) {
             pollfd wait { sim::host_work_fd(), POLLIN, 0 };
-            poll(&wait, 1, 10);
-            sim::host_work_sleep_end();
+            int ready = poll(&wait, 1, 10);
+            sim::host_work_sleep_end(ready > 0);
         }
         hal::run_host_work();
     }
