@@ -693,16 +693,19 @@ void stop(Bridge* bridge)
         bridge->shared.notify_stop = true;
         bridge->shared.notify_cv.notify_all();
     }
-    serve_requests(*bridge); // requests already waiting: EIO, the system has stopped
-    fuse_session_exit(bridge->session);
-    bridge->unmount(); // closes /dev/fuse: later requests fail in the Linux kernel
-    // The notifier may be stuck in an invalidation until the unmount ends the connection.
-    bool done;
-    {
+    // Answer what still comes (EIO: the system has stopped) until the notifier has ended: an
+    // invalidation it is sending may wait for a lock held by a Linux process whose request
+    // needs an answer first. At most 2 s.
+    bool done = false;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    do {
+        serve_requests(*bridge);
         std::unique_lock lock(bridge->shared.notify_mutex);
         done = bridge->shared.notify_cv.wait_for(
-            lock, std::chrono::seconds(2), [&] { return bridge->shared.notifier_done; });
-    }
+            lock, std::chrono::milliseconds(5), [&] { return bridge->shared.notifier_done; });
+    } while (!done && std::chrono::steady_clock::now() < deadline);
+    fuse_session_exit(bridge->session);
+    bridge->unmount(); // closes /dev/fuse: later requests fail in the Linux kernel
     if (done) {
         bridge->notifier.join();
         if (bridge->receiving.mem)

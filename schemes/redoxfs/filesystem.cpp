@@ -496,7 +496,7 @@ u64 FileSystem::allocate_extent(u64 count)
         return true;
     };
     u64 first = 0;
-    if (m_data_cursor % RUN_BLOCKS != 0 && free_from(m_data_cursor)) {
+    if (m_data_cursor % RUN_BLOCKS != 0 && m_data_cursor % RUN_BLOCKS + count <= RUN_BLOCKS && free_from(m_data_cursor)) {
         first = m_data_cursor; // the rest of the group the last extent started
     } else {
         // The lowest wholly free group of RUN_BLOCKS blocks (four bitmap words). Groups below
