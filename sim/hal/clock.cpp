@@ -8,7 +8,6 @@
 #include "host_work.h"
 #include "sim_state.h"
 
-#include <poll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,12 +72,9 @@ void idle(u64 deadline_ns)
     if (sim::hal_settings().virtual_clock && deadline_ns) {
         // A host thread may be about to post work (a driver's Linux process answering): its
         // latency is not virtual time, so give it a moment before time jumps.
-        if (int work = sim::host_work_fd(); work >= 0 && host_work_possible() && sim::host_work_sleep_begin()) {
-            pollfd fds[2] = { { work, POLLIN, 0 }, { sim::host_source_fd(), POLLIN, 0 } };
-            int ready = poll(fds, fds[1].fd >= 0 ? 2 : 1, VIRTUAL_HOST_WAIT_MS);
-            sim::host_work_sleep_end(ready > 0 && (fds[0].revents & POLLIN));
-            if (ready > 0 && fds[1].fd >= 0 && fds[1].revents)
-                sim::host_source_serve();
+        if (sim::host_work_fd() >= 0 && host_work_possible()) {
+            timespec wait { 0, VIRTUAL_HOST_WAIT_MS * 1'000'000l };
+            sim::host_work_wait(&wait);
         }
         if (sim::host_work_pending())
             return;
@@ -95,7 +91,6 @@ void idle(u64 deadline_ns)
     // writer. An idle system never spins.
     constexpr std::int64_t BURST_NS = 2'000'000, SPIN_NS = 50'000;
     std::int64_t since_work = static_cast<std::int64_t>(host_monotonic()) - sim::host_work_last_ns();
-    int source = sim::host_source_fd();
     if (sim::host_work_fd() >= 0 && since_work >= 0 && since_work < BURST_NS && sim::host_work_gap_ns() < 2 * SPIN_NS) {
         std::uint64_t until = host_monotonic() + SPIN_NS;
         if (deadline_ns && deadline_ns < until)
@@ -105,19 +100,14 @@ void idle(u64 deadline_ns)
         for (std::uint64_t now = host_monotonic(); now < until; now = host_monotonic()) {
             if (sim::host_work_pending())
                 return;
-            if (source >= 0 && now >= next_probe) {
-                pollfd fd { source, POLLIN, 0 };
-                if (poll(&fd, 1, 0) > 0) {
-                    sim::host_source_serve();
+            if (now >= next_probe) {
+                if (sim::host_source_poll())
                     return;
-                }
                 next_probe = now + SOURCE_PROBE_NS;
             }
         }
     }
     // Sleep until the deadline, console input, or work from a host thread (host_work.h).
-    pollfd fds[3];
-    nfds_t count = 0;
     timespec timeout {};
     timespec* timeout_pointer = nullptr;
     if (deadline_ns) {
@@ -128,23 +118,7 @@ void idle(u64 deadline_ns)
         timeout_pointer = &timeout;
     }
     char probe;
-    if (console_poll_input(&probe, 0) >= 0)
-        fds[count++] = { STDIN_FILENO, POLLIN, 0 };
-    int work = sim::host_work_fd();
-    nfds_t work_index = count;
-    if (work >= 0) {
-        if (!sim::host_work_sleep_begin())
-            return; // work came in meanwhile
-        fds[count++] = { work, POLLIN, 0 };
-    }
-    nfds_t source_index = count;
-    if (source >= 0)
-        fds[count++] = { source, POLLIN, 0 };
-    int ready = ppoll(count ? fds : nullptr, count, timeout_pointer, nullptr);
-    if (work >= 0)
-        sim::host_work_sleep_end(ready > 0 && (fds[work_index].revents & POLLIN));
-    if (ready > 0 && source >= 0 && (fds[source_index].revents & (POLLIN | POLLERR | POLLHUP)))
-        sim::host_source_serve();
+    sim::host_work_wait(timeout_pointer, console_poll_input(&probe, 0) >= 0 ? STDIN_FILENO : -1);
     monotonic_ns();
 }
 

@@ -3,6 +3,7 @@
 
 #include "../../kernel_core/hal/host.h"
 
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -31,6 +32,28 @@ int s_source_fd = -1;
 std::function<bool()> s_source_serve;
 std::int64_t s_source_served_ns = 0;
 constexpr std::int64_t SOURCE_BUSY_PERIOD_NS = 50'000;
+
+// The core thread is about to sleep on the eventfd: false when work is queued already (a
+// post after this sees s_sleeping and writes the eventfd, or this sees the post).
+bool sleep_begin()
+{
+    s_sleeping.store(true); // seq_cst, the pair of host_work_post's store of s_pending
+    if (s_pending.load()) {
+        s_sleeping.store(false, std::memory_order_relaxed);
+        return false;
+    }
+    return true;
+}
+
+// After the sleep; resets the eventfd when the wait found it readable.
+void sleep_end(bool signalled)
+{
+    s_sleeping.store(false, std::memory_order_relaxed);
+    if (signalled) {
+        std::uint64_t count;
+        (void)!read(s_eventfd, &count, sizeof count);
+    }
+}
 
 std::int64_t steady_ns()
 {
@@ -64,32 +87,13 @@ bool host_work_post(std::function<void()> work)
         if (!s_open)
             return false;
         s_queue.push_back(std::move(work));
-        s_pending.store(true); // seq_cst, against host_work_sleep_begin's pair
+        s_pending.store(true); // seq_cst, against sleep_begin's pair
     }
     if (s_sleeping.load()) {
         std::uint64_t one = 1;
         (void)!write(s_eventfd, &one, sizeof one);
     }
     return true;
-}
-
-bool host_work_sleep_begin()
-{
-    s_sleeping.store(true); // seq_cst: a post after this sees it, or the load below sees the post
-    if (s_pending.load()) {
-        s_sleeping.store(false, std::memory_order_relaxed);
-        return false;
-    }
-    return true;
-}
-
-void host_work_sleep_end(bool signalled)
-{
-    s_sleeping.store(false, std::memory_order_relaxed);
-    if (signalled) {
-        std::uint64_t count;
-        (void)!read(s_eventfd, &count, sizeof count); // reset: the next sleep waits again
-    }
 }
 
 void host_work_close()
@@ -131,6 +135,41 @@ void host_source_serve()
     s_source_served_ns = steady_ns();
     if (!s_source_serve())
         host_source_clear();
+}
+
+bool host_source_poll()
+{
+    if (s_source_fd < 0)
+        return false;
+    pollfd fd { s_source_fd, POLLIN, 0 };
+    if (poll(&fd, 1, 0) <= 0)
+        return false;
+    host_source_serve();
+    return true;
+}
+
+void host_work_wait(const timespec* timeout, int input_fd)
+{
+    pollfd fds[3];
+    nfds_t count = 0;
+    if (input_fd >= 0)
+        fds[count++] = { input_fd, POLLIN, 0 };
+    int work = host_work_fd();
+    nfds_t work_index = count;
+    if (work >= 0) {
+        if (!sleep_begin())
+            return;
+        fds[count++] = { work, POLLIN, 0 };
+    }
+    int source = s_source_fd;
+    nfds_t source_index = count;
+    if (source >= 0)
+        fds[count++] = { source, POLLIN, 0 };
+    int ready = ppoll(count ? fds : nullptr, count, timeout, nullptr);
+    if (work >= 0)
+        sleep_end(ready > 0 && (fds[work_index].revents & POLLIN));
+    if (ready > 0 && source >= 0 && (fds[source_index].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)))
+        host_source_serve();
 }
 
 } // namespace sim

@@ -8,6 +8,7 @@
 // when the system is busy. Work runs on the core's thread outside any context: it must not
 // block (it hands requests to contexts, see kernel_core/host_bridge.h).
 #include <cstdint>
+#include <ctime>
 #include <functional>
 
 namespace sim {
@@ -27,13 +28,12 @@ void host_work_remove_waker();
 bool host_work_post(std::function<void()> work);
 // After the kernel stopped: refuses later posts and drops queued work without running it.
 void host_work_close();
-// The eventfd idle() waits on, or -1. Core thread: call host_work_sleep_begin() before
-// waiting on it (false: work is queued already, run it instead of sleeping) and
-// host_work_sleep_end(readable) after, saying whether the wait found it readable (then it is
-// reset); only in between do posts write the eventfd.
+// The eventfd behind host_work_wait, or -1 when the channel is not open.
 int host_work_fd();
-bool host_work_sleep_begin();
-void host_work_sleep_end(bool signalled);
+// Core thread: sleeps until work is posted, the host source (below) is readable (it is
+// served then), `input_fd` is readable, or `timeout` (null: none) passes; returns at once
+// when work is queued. Only while it sleeps do posts write the eventfd.
+void host_work_wait(const timespec* timeout, int input_fd = -1);
 // A host fd the core thread serves itself, so its requests reach the core without passing
 // through another thread (the FUSE bridge's /dev/fuse): idle() sleeps on it too and calls
 // `serve` when it is readable, and run_host_work() calls `serve` at most every 50 µs while
@@ -44,6 +44,8 @@ void host_source_set(int fd, std::function<bool()> serve);
 void host_source_clear();
 int host_source_fd(); // -1 when none
 void host_source_serve();
+// Serves the source if it is readable now (a poll, no waiting); whether it was.
+bool host_source_poll();
 // Whether work is queued (any thread), when work last ran (steady clock ns), and the time
 // between the last two runs of work.
 bool host_work_pending();

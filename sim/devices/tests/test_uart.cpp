@@ -59,11 +59,8 @@ bool run_host_work_until(const std::function<bool()>& done)
     while (!done()) {
         if (std::chrono::steady_clock::now() > deadline)
             return false;
-        if (sim::host_work_sleep_begin()) {
-            pollfd wait { sim::host_work_fd(), POLLIN, 0 };
-            int ready = poll(&wait, 1, 10);
-            sim::host_work_sleep_end(ready > 0);
-        }
+        timespec wait { 0, 10'000'000 };
+        sim::host_work_wait(&wait);
         hal::run_host_work();
     }
     return true;
