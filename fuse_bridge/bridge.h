@@ -8,11 +8,10 @@
 // Requests flow: the core's thread reads /dev/fuse itself (a host source, sim/hal/host_work.h:
 // when idle it sleeps on the fd, when busy it looks every 50 µs), libfuse's low-level API
 // turns each request into a Request, which is posted as host work and queued on a kernel
-// HostRequestQueue (kernel_core/host_bridge.h), where
-// a pool of proxy contexts (the `fuse-proxy` process and its threads, started at boot) take
-// it, act as the Linux caller's uid/gid, perform it with the project's syscalls
-// (apps/lib/redox/sys.h) and answer with fuse_reply_*. A proxy blocked in a slow call blocks
-// only itself.
+// HostRequestQueue (kernel_core/host_bridge.h), where a pool of proxy contexts (the
+// `fuse-proxy` process and its threads, started at boot) take it, act as the Linux caller's
+// uid/gid, perform it with the project's syscalls (apps/lib/redox/sys.h) and answer with
+// fuse_reply_*. A proxy blocked in a slow call blocks only itself.
 #include <string>
 
 namespace fuse_bridge {
@@ -20,9 +19,9 @@ namespace fuse_bridge {
 class Bridge;
 
 // Mounts at `mountpoint` (creating the directory if needed, cleaning up a stale mount left by
-// a crashed run) and makes /dev/fuse a host source of the core's thread; queues the start of the proxy contexts, which
-// happens as soon as the kernel runs. On failure prints one warning and returns null: the
-// simulator runs without the mount.
+// a crashed run) and makes /dev/fuse a host source of the core's thread; queues the start of
+// the proxy contexts, which happens as soon as the kernel runs. On failure prints one
+// warning and returns null: the simulator runs without the mount.
 Bridge* start(const std::string& mountpoint);
 
 // From any thread, when the simulator must end at once (sim/host_signals.h): unmounts.

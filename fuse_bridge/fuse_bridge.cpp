@@ -1,6 +1,7 @@
 // The FUSE side of the bridge (bridge.h): mounting, serving /dev/fuse on the core's thread,
 // signals. Each FUSE request becomes a Request posted to the core; forget is handled here
-// (the inode table is thread-safe: the notifier thread reads it). Nothing here touches kernel state: the only way in is sim::host_work_post.
+// (the inode table is thread-safe: the notifier thread reads it). Nothing here touches
+// kernel state: the only way in is sim::host_work_post.
 #include "bridge.h"
 
 #include "../sim/hal/host_work.h"

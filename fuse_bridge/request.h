@@ -50,8 +50,8 @@ enum class Op {
 // 1 MiB allocation is an mmap whose pages fault in on first touch, and on this kind of VM
 // those faults cost more than the copy into them. Each request is received into one (a write
 // keeps its buffer: the data goes to the file's daemon from where /dev/fuse put
-// it), reads get their data in one. Thread-safe (the core's thread takes and gives them
-// back, the last at stop).
+// it), reads get their data in one. Core thread only: /dev/fuse is served there, and so
+// are the proxies.
 class BufferPool {
 public:
     // The largest request: a write of max_write (1 MiB) and its headers; nothing else comes
@@ -67,19 +67,14 @@ public:
     }
     char* take()
     {
-        {
-            std::lock_guard lock(m_mutex);
-            if (!m_free.empty()) {
-                char* buffer = m_free.back();
-                m_free.pop_back();
-                return buffer;
-            }
-        }
-        return new char[buffer_size];
+        if (m_free.empty())
+            return new char[buffer_size];
+        char* buffer = m_free.back();
+        m_free.pop_back();
+        return buffer;
     }
     void give(char* buffer)
     {
-        std::lock_guard lock(m_mutex);
         if (m_free.size() < max_kept)
             m_free.push_back(buffer);
         else
@@ -88,7 +83,6 @@ public:
 
 private:
     static constexpr std::size_t max_kept = 16; // requests in flight at once, in practice few
-    std::mutex m_mutex;
     std::vector<char*> m_free;
 };
 
