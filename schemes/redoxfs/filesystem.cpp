@@ -50,19 +50,6 @@ bool is_dir(u32 mode) { return (mode & MODE_TYPE) == MODE_DIR; }
 // 4 KiB pages. A read run also stays within one leaf pointer table (256 pointers).
 constexpr u64 RUN_BLOCKS = PTRS_PER_TABLE;
 
-} // namespace
-
-// Per-run arrays, on the heap: kernel stacks on bare metal are 64 KiB.
-struct FileSystem::RunScratch {
-    BlockPtr* slots[RUN_BLOCKS];
-    u64 addrs[RUN_BLOCKS];
-    u64 hashes[RUN_BLOCKS];
-    bool fresh[RUN_BLOCKS];
-};
-
-namespace {
-
-
 template<typename T> T load(const u8* p)
 {
     T value;
@@ -100,6 +87,14 @@ ErrorOr<void> validate_name(StringView name)
         return Error::from_errno(EEXIST);
     return {};
 }
+
+// Per-run arrays, on the heap: kernel stacks on bare metal are 64 KiB.
+struct FileSystem::RunScratch {
+    BlockPtr* slots[RUN_BLOCKS];
+    u64 addrs[RUN_BLOCKS];
+    u64 hashes[RUN_BLOCKS];
+    bool fresh[RUN_BLOCKS];
+};
 
 // The metadata block cache: open addressing (linear probing) from address to block.
 struct FileSystem::Cached {
@@ -408,22 +403,24 @@ ErrorOr<void> FileSystem::write_run(Node* node, u64 first, u64 count, const u8* 
         fresh_count += fresh[i];
     }
     // A run of new blocks goes to one extent when there is one (see allocate_extent).
-    u64 extent = fresh_count == count ? allocate_extent(count) : 0;
-    for (u64 i = 0; i < count && extent; ++i)
-        addrs[i] = extent + i;
-    for (u64 i = 0; i < count && !extent; ++i) {
-        if (!fresh[i]) {
-            addrs[i] = slots[i]->addr;
-            continue;
+    if (u64 extent = fresh_count == count ? allocate_extent(count) : 0) {
+        for (u64 i = 0; i < count; ++i)
+            addrs[i] = extent + i;
+    } else {
+        for (u64 i = 0; i < count; ++i) {
+            if (!fresh[i]) {
+                addrs[i] = slots[i]->addr;
+                continue;
+            }
+            auto allocated = allocate();
+            if (allocated.is_error()) {
+                for (u64 j = 0; j < i; ++j)
+                    if (fresh[j])
+                        release(addrs[j]);
+                return allocated.error();
+            }
+            addrs[i] = allocated.value();
         }
-        auto allocated = allocate();
-        if (allocated.is_error()) {
-            for (u64 j = 0; j < i; ++j)
-                if (fresh[j])
-                    release(addrs[j]);
-            return allocated.error();
-        }
-        addrs[i] = allocated.value();
     }
     u64* hashes = m_run->hashes;
     checksums(buffer, count, hashes);
@@ -485,27 +482,24 @@ ErrorOr<u64> FileSystem::allocate()
 
 u64 FileSystem::allocate_extent(u64 count)
 {
-    u64 size = m_header.size;
-    auto is_free = [&](u64 addr) { return !((m_bits[addr / 64] | m_committed[addr / 64]) >> (addr % 64) & 1); };
-    auto free_from = [&](u64 first) {
-        if (first < HEADER_RING || first + count > size)
-            return false;
-        for (u64 a = first; a < first + count; ++a)
-            if (!is_free(a))
+    // Free in the running transaction and in the last commit (a block it freed stays
+    // reserved until the next one). A group is four bitmap words.
+    auto free_range = [&](u64 first, u64 n) {
+        for (u64 a = first; a < first + n; ++a)
+            if (is_used(a) || is_committed(a))
                 return false;
         return true;
     };
     u64 first = 0;
-    if (m_data_cursor % RUN_BLOCKS != 0 && m_data_cursor % RUN_BLOCKS + count <= RUN_BLOCKS && free_from(m_data_cursor)) {
+    u64 within = m_data_cursor % RUN_BLOCKS;
+    if (within != 0 && within + count <= RUN_BLOCKS && m_data_cursor + count <= m_header.size
+        && free_range(m_data_cursor, count)) {
         first = m_data_cursor; // the rest of the group the last extent started
     } else {
-        // The lowest wholly free group of RUN_BLOCKS blocks (four bitmap words). Groups below
-        // m_group_hint are in use; it moves back when blocks become free (release, commit).
-        u64 groups = size / RUN_BLOCKS;
-        for (u64 g = m_group_hint; g < groups && !first; ++g) {
-            u64 w = g * RUN_BLOCKS / 64;
-            if ((m_bits[w] | m_committed[w] | m_bits[w + 1] | m_committed[w + 1] | m_bits[w + 2] | m_committed[w + 2]
-                    | m_bits[w + 3] | m_committed[w + 3]) == 0)
+        // The lowest wholly free group. Groups below m_group_hint are in use; it moves back
+        // when blocks become free (release, commit).
+        for (u64 g = m_group_hint; g < m_header.size / RUN_BLOCKS && !first; ++g) {
+            if (free_range(g * RUN_BLOCKS, RUN_BLOCKS))
                 first = g * RUN_BLOCKS;
             else if (g == m_group_hint)
                 ++m_group_hint;
