@@ -68,8 +68,8 @@ bool Connection::post(const std::shared_ptr<Connection>& self, Inbound* item)
 
 void Connection::deliver(Inbound* item)
 {
-    if (proxy_gone) {
-        taken();
+    if (m_proxy_gone.load(std::memory_order_relaxed)) {
+        m_queued.fetch_sub(1, std::memory_order_relaxed);
         delete item;
         return;
     }
@@ -82,11 +82,25 @@ void Connection::deliver(Inbound* item)
         kernel::signal_host_context(proxy_pid, DRIVER_GONE_SIGNAL);
 }
 
+Inbound* Connection::take(u64 deadline_ns)
+{
+    for (u64 deadline = deadline_ns;; deadline = 0) {
+        if (deadline == 0 && inbox.is_empty())
+            return nullptr;
+        auto* item = static_cast<Inbound*>(inbox.take_until(deadline));
+        if (!item)
+            return nullptr;
+        m_queued.fetch_sub(1, std::memory_order_relaxed);
+        if (item->kind != Inbound::Kind::Readable)
+            return item;
+        delete item;
+    }
+}
+
 void Connection::proxy_exited()
 {
     // Items still queued stay there (a few bytes): taking them here could end this context
     // a second time (take_until acts on a pending SIGKILL).
-    proxy_gone = true;
     m_proxy_gone = true;
     kill_process();
     // A driver started by hand learns it at once (the watcher thread too).

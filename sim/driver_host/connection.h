@@ -71,16 +71,22 @@ public:
     kernel::HostRequestQueue inbox;
     u32 proxy_pid { 0 };
     bool in_call { false }; // the proxy is performing a syscall for the driver
-    bool proxy_gone { false };
     bool hung_up { false }; // the HungUp item was delivered
     std::size_t max_payload { 64 * 1024 }; // agreed at START
     // The signal the Linux process said it is dying of (a driver started by hand).
     int announced_signal { 0 };
 
-    // Host work: queues `item` for the proxy (or drops it when the proxy is gone).
-    void deliver(Inbound* item);
-    // The proxy took an item out of the inbox.
-    void taken() { m_queued.fetch_sub(1, std::memory_order_relaxed); }
+    // Core thread: queues an item made on the core's side for the proxy (the HELLO of a
+    // driver started by hand), counted like the watcher's.
+    void queue(Inbound* item)
+    {
+        m_queued.fetch_add(1, std::memory_order_relaxed);
+        deliver(item);
+    }
+    // The proxy: the next item of the inbox that is not a Readable note (those are skipped),
+    // waiting for the first until `deadline_ns` (take_until's rules; 0: no wait). Null when
+    // there is none.
+    Inbound* take(u64 deadline_ns);
     // The proxy found no message waiting and is about to wait in its inbox: the watcher must
     // tell it about the next one (after a Readable it stopped watching for messages).
     void rearm();
@@ -88,6 +94,8 @@ public:
     void proxy_exited();
 
 private:
+    // Host work: queues `item` for the proxy (or drops it when the proxy is gone).
+    void deliver(Inbound* item);
     void watch_loop(std::shared_ptr<Connection> self);
     bool post(const std::shared_ptr<Connection>& self, Inbound* item);
     bool reap(bool& signalled, int& value);
@@ -99,7 +107,7 @@ private:
     // Items posted and not yet taken: a driver flooding its output waits for the
     // core instead of growing the host-work queue without bound.
     std::atomic<int> m_queued { 0 };
-    std::atomic<bool> m_proxy_gone { false }; // proxy_gone, for the watcher thread
+    std::atomic<bool> m_proxy_gone { false }; // set by proxy_exited (core), read by the watcher too
     std::atomic<bool> m_disarmed { false }; // the watcher posted Readable and waits for rearm()
     int m_rearm { -1 }; // eventfd: rearm() -> the watcher
     std::mutex m_mutex;

@@ -82,7 +82,7 @@ namespace {
         auto connection = std::make_shared<driver_host::Connection>(name, client, 0, -1);
         connection->max_payload = wire::configure_socket(client);
         bool posted = host_work_post([connection, hello, name] {
-            connection->deliver(hello);
+            connection->queue(hello);
             auto* argument = new std::shared_ptr<driver_host::Connection>(connection);
             auto pid
                 = kernel::spawn_host_context(ktl::StringView(name.c_str(), name.size()), manual_proxy_main, argument);

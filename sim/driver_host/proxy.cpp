@@ -298,14 +298,9 @@ namespace {
         auto spin_until = std::chrono::steady_clock::now() + SPIN;
         auto* item = new Inbound;
         for (;;) {
-            while (!connection.inbox.is_empty()) {
-                auto* queued = static_cast<Inbound*>(connection.inbox.take_until(0));
-                connection.taken();
-                if (queued->kind != Inbound::Kind::Readable) {
-                    delete item;
-                    return queued;
-                }
-                delete queued;
+            if (Inbound* queued = connection.take(0)) {
+                delete item;
+                return queued;
             }
             int r = wire::receive_message(connection.socket(), item->message, true);
             if (r == 1)
@@ -321,18 +316,13 @@ namespace {
             }
             // Nothing (or the end): wait for the watcher's word. A kernel wait: SIGKILL ends the
             // proxy here (take_until), and the exit watch cleans up.
+            // After a Readable note (take returns null), read the socket again.
             connection.rearm();
-            if (kernel::HostRequest* request
-                = connection.inbox.take_until(hal::monotonic_ns() + 3'600'000'000'000ull)) {
-                auto* queued = static_cast<Inbound*>(request);
-                connection.taken();
-                if (queued->kind != Inbound::Kind::Readable) {
-                    delete item;
-                    return queued;
-                }
-                delete queued;
-                spin_until = std::chrono::steady_clock::now() + SPIN;
+            if (Inbound* queued = connection.take(hal::monotonic_ns() + 3'600'000'000'000ull)) {
+                delete item;
+                return queued;
             }
+            spin_until = std::chrono::steady_clock::now() + SPIN;
         }
     }
 
@@ -345,7 +335,7 @@ namespace {
         case Inbound::Kind::HungUp:
             end_after_hang_up(proxy, item);
         case Inbound::Kind::Readable:
-            return; // next_item reads the socket itself
+            return; // not delivered: Connection::take skips these notes
         case Inbound::Kind::Message:
             break;
         }
@@ -385,9 +375,7 @@ namespace {
         if (it == proxies().end() || !it->second->connection->hung_up)
             return;
         Proxy& proxy = *it->second;
-        while (kernel::HostRequest* request = proxy.connection->inbox.take_until(0)) {
-            proxy.connection->taken();
-            auto* item = static_cast<Inbound*>(request);
+        while (Inbound* item = proxy.connection->take(0)) {
             // A request's answer nobody would read: only output, EXIT and the hang-up matter.
             if (item->kind != Inbound::Kind::Message || item->message.type == wire::Type::Exit)
                 handle(proxy, *item);
