@@ -62,6 +62,17 @@ namespace {
         sys::exit(128 + signal); // a signal this system ignores by default
     }
 
+    // A driver's EXIT: one started by hand that exited ends its proxy with its status now;
+    // one the simulator started is reaped, and its hang-up tells how it ended. A signal it
+    // says it dies of is noted (a driver started by hand can only say so).
+    void note_exit(Proxy& proxy, const wire::Exit& exit)
+    {
+        if (exit.how == wire::EXITED && proxy.connection->linux_pid() <= 0)
+            sys::exit(exit.value & 0xff);
+        if (exit.how == wire::SIGNALLED)
+            proxy.connection->announced_signal = exit.value;
+    }
+
     // The driver's process is gone: end as it ended.
     [[noreturn]] void end_after_hang_up(Proxy& proxy, const Inbound& item)
     {
@@ -77,9 +88,9 @@ namespace {
             wire::Exit exit {};
             if (last.type != wire::Type::Exit || !last.fixed(exit))
                 continue;
-            if (exit.how == wire::EXITED)
+            note_exit(proxy, exit);
+            if (exit.how == wire::EXITED) // no reaped status to say otherwise
                 sys::exit(exit.value & 0xff);
-            proxy.connection->announced_signal = exit.value;
         }
         end_by_signal(proxy.connection->announced_signal ? proxy.connection->announced_signal : redox::SIGKILL);
     }
@@ -354,12 +365,7 @@ namespace {
             wire::Exit exit {};
             if (!message.fixed(exit))
                 broken(proxy, "short EXIT");
-            // A process the simulator started is reaped: its hang-up follows at once, after what
-            // it printed last, and tells how it ended. One started by hand can only say so.
-            if (exit.how == wire::EXITED && proxy.connection->linux_pid() <= 0)
-                sys::exit(exit.value & 0xff);
-            if (exit.how == wire::SIGNALLED)
-                proxy.connection->announced_signal = exit.value;
+            note_exit(proxy, exit);
             return;
         }
         default:
