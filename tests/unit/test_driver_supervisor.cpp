@@ -234,6 +234,20 @@ REDOX_PROGRAM("test-drv-stuck", fake_stuck_driver)
 
 harness::Options with_fs() { return { .console_input = {}, .start_file_system = true }; }
 
+// Boots with the file system, runs `body` as the first process and checks that it ran to its
+// end (its CHECKs report themselves).
+harness::Run boot_fs(std::function<void()> body)
+{
+    auto run = harness::boot(
+        [&body] {
+            body();
+            return 0;
+        },
+        with_fs());
+    CHECK(run.status == 0);
+    return run;
+}
+
 std::string read_file(const std::string& path)
 {
     long fd = sys::open(path.c_str(), redox::O_RDONLY);
@@ -360,171 +374,159 @@ long to_long(const std::string& text) { return text.empty() ? -1 : std::stol(tex
 
 TEST_CASE("driverd: starts, lists, stops and restarts a driver; status tells about it")
 {
-    auto run = boot(
-        [] {
-            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\nscheme=test.serve\n");
-            configure("idle", "command=/scheme/initfs/bin/test-drv-serve test.idle\nautostart=no\n");
-            configure("nowatch",
-                "command=/scheme/initfs/bin/test-drv-serve test.nowatch\nscheme=test.nowatch\nwatchdog_ms=0\n"
-                "autostart=no\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("serve", "running"));
-            CHECK(field("idle", "state") == "stopped");
-            long pid = to_long(field("serve", "pid"));
-            CHECK(pid > 0);
-            CHECK(field("serve", "scheme") == "test.serve");
-            CHECK(field("serve", "restarts") == "0");
-            CHECK(field("serve", "command") == "/scheme/initfs/bin/test-drv-serve test.serve");
-            CHECK(field("serve", "uptime").find(" s") != std::string::npos);
+    auto run = boot_fs([] {
+        configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\nscheme=test.serve\n");
+        configure("idle", "command=/scheme/initfs/bin/test-drv-serve test.idle\nautostart=no\n");
+        configure("nowatch",
+            "command=/scheme/initfs/bin/test-drv-serve test.nowatch\nscheme=test.nowatch\nwatchdog_ms=0\n"
+            "autostart=no\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("serve", "running"));
+        CHECK(field("idle", "state") == "stopped");
+        long pid = to_long(field("serve", "pid"));
+        CHECK(pid > 0);
+        CHECK(field("serve", "scheme") == "test.serve");
+        CHECK(field("serve", "restarts") == "0");
+        CHECK(field("serve", "command") == "/scheme/initfs/bin/test-drv-serve test.serve");
+        CHECK(field("serve", "uptime").find(" s") != std::string::npos);
 
-            // The scheme it serves is up.
-            long fd = sys::open("/scheme/test.serve/", redox::O_RDONLY);
-            CHECK(fd >= 0);
-            sys::close(static_cast<int>(fd));
+        // The scheme it serves is up.
+        long fd = sys::open("/scheme/test.serve/", redox::O_RDONLY);
+        CHECK(fd >= 0);
+        sys::close(static_cast<int>(fd));
 
-            // The listing: as a file and as a directory.
-            std::string list = read_file("/scheme/driver");
-            CHECK(list.find("idle") != std::string::npos);
-            CHECK(list.find("serve            running") != std::string::npos);
-            long dir = sys::open("/scheme/driver", redox::O_RDONLY | redox::O_DIRECTORY);
-            CHECK(dir >= 0);
-            io::DirReader reader(static_cast<int>(dir));
-            io::DirReader::Entry entry;
-            std::vector<std::string> names;
-            while (reader.next(entry) > 0)
-                names.emplace_back(entry.name.chars(), entry.name.length());
-            sys::close(static_cast<int>(dir));
-            CHECK(names == std::vector<std::string> { "idle", "nowatch", "serve" });
+        // The listing: as a file and as a directory.
+        std::string list = read_file("/scheme/driver");
+        CHECK(list.find("idle") != std::string::npos);
+        CHECK(list.find("serve            running") != std::string::npos);
+        long dir = sys::open("/scheme/driver", redox::O_RDONLY | redox::O_DIRECTORY);
+        CHECK(dir >= 0);
+        io::DirReader reader(static_cast<int>(dir));
+        io::DirReader::Entry entry;
+        std::vector<std::string> names;
+        while (reader.next(entry) > 0)
+            names.emplace_back(entry.name.chars(), entry.name.length());
+        sys::close(static_cast<int>(dir));
+        CHECK(names == std::vector<std::string> { "idle", "nowatch", "serve" });
 
-            // stop: answered once the driver is gone (SIGTERM).
-            CHECK(command("serve", "stop\n") == 5);
-            CHECK(field("serve", "state") == "stopped");
-            CHECK(field("serve", "pid") == "-");
-            CHECK(field("serve", "last exit") == "killed by SIGTERM");
-            CHECK(sys::open("/scheme/test.serve/", redox::O_RDONLY) == -redox::ENODEV);
-            CHECK(command("serve", "stop") == 4); // stopping a stopped driver is fine
+        // stop: answered once the driver is gone (SIGTERM).
+        CHECK(command("serve", "stop\n") == 5);
+        CHECK(field("serve", "state") == "stopped");
+        CHECK(field("serve", "pid") == "-");
+        CHECK(field("serve", "last exit") == "killed by SIGTERM");
+        CHECK(sys::open("/scheme/test.serve/", redox::O_RDONLY) == -redox::ENODEV);
+        CHECK(command("serve", "stop") == 4); // stopping a stopped driver is fine
 
-            // start, then restart: a new process each time.
-            CHECK(command("serve", "start") == 5);
-            CHECK(field("serve", "state") == "running");
-            long second = to_long(field("serve", "pid"));
-            CHECK(second > 0);
-            CHECK(second != pid);
-            CHECK(command("serve", "restart") == 7);
-            CHECK(field("serve", "state") == "running");
-            long third = to_long(field("serve", "pid"));
-            CHECK(third != second);
-            CHECK(field("serve", "restarts") == "2");
-            CHECK(field("serve", "crashes").rfind("0 in the last 60 s", 0) == 0);
-            CHECK(command("serve", "start") == 5); // already running: nothing to do
-            CHECK(to_long(field("serve", "pid")) == third);
+        // start, then restart: a new process each time.
+        CHECK(command("serve", "start") == 5);
+        CHECK(field("serve", "state") == "running");
+        long second = to_long(field("serve", "pid"));
+        CHECK(second > 0);
+        CHECK(second != pid);
+        CHECK(command("serve", "restart") == 7);
+        CHECK(field("serve", "state") == "running");
+        long third = to_long(field("serve", "pid"));
+        CHECK(third != second);
+        CHECK(field("serve", "restarts") == "2");
+        CHECK(field("serve", "crashes").rfind("0 in the last 60 s", 0) == 0);
+        CHECK(command("serve", "start") == 5); // already running: nothing to do
+        CHECK(to_long(field("serve", "pid")) == third);
 
-            // A driver without autostart starts when asked; one without a scheme (or without a
-            // watchdog) runs at once.
-            CHECK(command("idle", "start") == 5);
-            CHECK(field("idle", "state") == "running");
-            CHECK(command("nowatch", "start") == 5);
-            CHECK(field("nowatch", "state") == "running");
-            stop_driverd(driverd);
-            // driverd stopped its drivers on the way out.
-            CHECK(sys::open("/scheme/test.serve/", redox::O_RDONLY) == -redox::ENODEV);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+        // A driver without autostart starts when asked; one without a scheme (or without a
+        // watchdog) runs at once.
+        CHECK(command("idle", "start") == 5);
+        CHECK(field("idle", "state") == "running");
+        CHECK(command("nowatch", "start") == 5);
+        CHECK(field("nowatch", "state") == "running");
+        stop_driverd(driverd);
+        // driverd stopped its drivers on the way out.
+        CHECK(sys::open("/scheme/test.serve/", redox::O_RDONLY) == -redox::ENODEV);
+    });
     CHECK(run.console.find("driverd: serve: started") == std::string::npos); // routine: not on the console
     CHECK(run.console.find("serve: serving test.serve") == std::string::npos); // its output: the log only
 }
 
 TEST_CASE("driverd: start and restart read the configuration again; new files are found by name")
 {
-    auto run = boot(
-        [] {
-            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.one\nscheme=test.one\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("serve", "running"));
-            // Edited while it runs: nothing changes until it is restarted.
-            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.two 3\nscheme=test.two\nbackoff_ms=7\n");
-            CHECK(field("serve", "scheme") == "test.one");
-            CHECK(command("serve", "restart") == 7);
-            CHECK(field("serve", "state") == "running"); // test.two answered its watchdog
-            CHECK(field("serve", "scheme") == "test.two");
-            CHECK(field("serve", "command") == "/scheme/initfs/bin/test-drv-serve test.two 3");
-            CHECK(sys::open("/scheme/test.one/", redox::O_RDONLY) == -redox::ENODEV);
-            long fd = sys::open("/scheme/test.two/", redox::O_RDONLY);
-            CHECK(fd >= 0);
-            sys::close(static_cast<int>(fd));
-            // A broken file keeps the configuration it had.
-            configure("serve", "scheme=test.three\n");
-            CHECK(command("serve", "restart") == 7);
-            CHECK(field("serve", "state") == "running");
-            CHECK(field("serve", "scheme") == "test.two");
+    auto run = boot_fs([] {
+        configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.one\nscheme=test.one\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("serve", "running"));
+        // Edited while it runs: nothing changes until it is restarted.
+        configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.two 3\nscheme=test.two\nbackoff_ms=7\n");
+        CHECK(field("serve", "scheme") == "test.one");
+        CHECK(command("serve", "restart") == 7);
+        CHECK(field("serve", "state") == "running"); // test.two answered its watchdog
+        CHECK(field("serve", "scheme") == "test.two");
+        CHECK(field("serve", "command") == "/scheme/initfs/bin/test-drv-serve test.two 3");
+        CHECK(sys::open("/scheme/test.one/", redox::O_RDONLY) == -redox::ENODEV);
+        long fd = sys::open("/scheme/test.two/", redox::O_RDONLY);
+        CHECK(fd >= 0);
+        sys::close(static_cast<int>(fd));
+        // A broken file keeps the configuration it had.
+        configure("serve", "scheme=test.three\n");
+        CHECK(command("serve", "restart") == 7);
+        CHECK(field("serve", "state") == "running");
+        CHECK(field("serve", "scheme") == "test.two");
 
-            // A file written after driverd started: found when named.
-            CHECK(sys::open("/scheme/driver/late", redox::O_RDONLY) == -redox::ENOENT);
-            configure("late", "command=/scheme/initfs/bin/test-drv-serve test.late\nscheme=test.late\n");
-            CHECK(field("late", "state") == "stopped");
-            CHECK(command("late", "start") == 5);
-            CHECK(field("late", "state") == "running");
-            CHECK(read_file("/scheme/driver").find("late") != std::string::npos);
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+        // A file written after driverd started: found when named.
+        CHECK(sys::open("/scheme/driver/late", redox::O_RDONLY) == -redox::ENOENT);
+        configure("late", "command=/scheme/initfs/bin/test-drv-serve test.late\nscheme=test.late\n");
+        CHECK(field("late", "state") == "stopped");
+        CHECK(command("late", "start") == 5);
+        CHECK(field("late", "state") == "running");
+        CHECK(read_file("/scheme/driver").find("late") != std::string::npos);
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("driverd: /etc/drivers/serve: no command= line") != std::string::npos);
     CHECK(run.console.find("driverd: serve: keeping the configuration it was started with") != std::string::npos);
 }
 
 TEST_CASE("driverd: a crashing driver is restarted after a doubling back-off, then given up")
 {
-    auto run = boot(
-        [] {
-            configure("crash",
-                "command=/scheme/initfs/bin/test-drv-crash\nbackoff_ms=100\nbackoff_max_ms=400\n"
-                "max_crashes=4\ncrash_window_s=60\n");
-            long driverd = start_driverd();
-            // Between crashes: backoff, with the time left until the next start.
-            CHECK(wait_for_state("crash", "backoff"));
-            std::string next = field("crash", "next restart");
-            CHECK(next.rfind("in ", 0) == 0);
-            CHECK(to_long(next.substr(3)) <= 400);
-            CHECK(wait_for_state("crash", "failed", 60'000));
-            CHECK(field("crash", "last exit") == "killed by SIGSEGV");
-            CHECK(field("crash", "crashes").rfind("5 in the last 60 s", 0) == 0);
-            CHECK(field("crash", "restarts") == "4");
+    auto run = boot_fs([] {
+        configure("crash",
+            "command=/scheme/initfs/bin/test-drv-crash\nbackoff_ms=100\nbackoff_max_ms=400\n"
+            "max_crashes=4\ncrash_window_s=60\n");
+        long driverd = start_driverd();
+        // Between crashes: backoff, with the time left until the next start.
+        CHECK(wait_for_state("crash", "backoff"));
+        std::string next = field("crash", "next restart");
+        CHECK(next.rfind("in ", 0) == 0);
+        CHECK(to_long(next.substr(3)) <= 400);
+        CHECK(wait_for_state("crash", "failed", 60'000));
+        CHECK(field("crash", "last exit") == "killed by SIGSEGV");
+        CHECK(field("crash", "crashes").rfind("5 in the last 60 s", 0) == 0);
+        CHECK(field("crash", "restarts") == "4");
 
-            // Each start printed its time: the gaps are the back-off, doubling up to the maximum.
-            std::string log = read_file("/scheme/driver/crash/log");
-            std::vector<long> starts;
-            std::size_t at = 0;
-            while ((at = log.find("start ", at)) != std::string::npos) {
-                starts.push_back(std::stol(log.substr(at + 6)));
-                at += 6;
-            }
-            CHECK(starts.size() == 5);
-            const long expected[] = { 100, 200, 400, 400 };
-            for (std::size_t i = 1; i < starts.size() && i <= 4; ++i) {
-                long gap = starts[i] - starts[i - 1];
-                CHECK(gap >= expected[i - 1]);
-                CHECK(gap < expected[i - 1] + 50);
-            }
-            // Failed: no more restarts, however long we wait.
-            sleep_ms(5'000);
-            CHECK(field("crash", "state") == "failed");
-            CHECK(field("crash", "restarts") == "4");
+        // Each start printed its time: the gaps are the back-off, doubling up to the maximum.
+        std::string log = read_file("/scheme/driver/crash/log");
+        std::vector<long> starts;
+        std::size_t at = 0;
+        while ((at = log.find("start ", at)) != std::string::npos) {
+            starts.push_back(std::stol(log.substr(at + 6)));
+            at += 6;
+        }
+        CHECK(starts.size() == 5);
+        const long expected[] = { 100, 200, 400, 400 };
+        for (std::size_t i = 1; i < starts.size() && i <= 4; ++i) {
+            long gap = starts[i] - starts[i - 1];
+            CHECK(gap >= expected[i - 1]);
+            CHECK(gap < expected[i - 1] + 50);
+        }
+        // Failed: no more restarts, however long we wait.
+        sleep_ms(5'000);
+        CHECK(field("crash", "state") == "failed");
+        CHECK(field("crash", "restarts") == "4");
 
-            // driverctl start tries again (with a fresh crash count).
-            CHECK(command("crash", "start") == 5);
-            CHECK(wait_for_state("crash", "backoff"));
-            CHECK(field("crash", "crashes").rfind("1 in the last 60 s", 0) == 0);
-            CHECK(command("crash", "stop") == 4);
-            CHECK(field("crash", "state") == "stopped");
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+        // driverctl start tries again (with a fresh crash count).
+        CHECK(command("crash", "start") == 5);
+        CHECK(wait_for_state("crash", "backoff"));
+        CHECK(field("crash", "crashes").rfind("1 in the last 60 s", 0) == 0);
+        CHECK(command("crash", "stop") == 4);
+        CHECK(field("crash", "state") == "stopped");
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("driverd: crash: killed by SIGSEGV; restarting in 100 ms") != std::string::npos);
     CHECK(run.console.find("driverd: crash: killed by SIGSEGV; restarting in 200 ms") != std::string::npos);
     CHECK(run.console.find("5 crashes within 60 s: not restarting it") != std::string::npos);
@@ -532,22 +534,18 @@ TEST_CASE("driverd: a crashing driver is restarted after a doubling back-off, th
 
 TEST_CASE("driverd: a non-zero exit is a crash; the back-off starts over after a driver ran 10 s")
 {
-    auto run = boot(
-        [] {
-            configure("exit3", "command=/scheme/initfs/bin/test-drv-crash exit 3\nbackoff_ms=100\nmax_crashes=100\n");
-            configure("late", "command=/scheme/initfs/bin/test-drv-crash late\nbackoff_ms=100\nmax_crashes=100\n");
-            long driverd = start_driverd();
-            CHECK(wait_until([] { return to_long(field("exit3", "restarts")) >= 3; }));
-            CHECK(field("exit3", "last exit") == "exited with status 3");
-            CHECK(command("exit3", "stop") == 4);
-            // `late` crashes after 11 s each time: every restart waits the first back-off.
-            CHECK(wait_until([] { return to_long(field("late", "restarts")) >= 2; }, 60'000));
-            CHECK(command("late", "stop") == 4);
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+    auto run = boot_fs([] {
+        configure("exit3", "command=/scheme/initfs/bin/test-drv-crash exit 3\nbackoff_ms=100\nmax_crashes=100\n");
+        configure("late", "command=/scheme/initfs/bin/test-drv-crash late\nbackoff_ms=100\nmax_crashes=100\n");
+        long driverd = start_driverd();
+        CHECK(wait_until([] { return to_long(field("exit3", "restarts")) >= 3; }));
+        CHECK(field("exit3", "last exit") == "exited with status 3");
+        CHECK(command("exit3", "stop") == 4);
+        // `late` crashes after 11 s each time: every restart waits the first back-off.
+        CHECK(wait_until([] { return to_long(field("late", "restarts")) >= 2; }, 60'000));
+        CHECK(command("late", "stop") == 4);
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("exit3: exited with status 3; restarting in 400 ms") != std::string::npos);
     CHECK(run.console.find("late: killed by SIGSEGV; restarting in 100 ms") != std::string::npos);
     CHECK(run.console.find("late: killed by SIGSEGV; restarting in 200 ms") == std::string::npos);
@@ -555,31 +553,27 @@ TEST_CASE("driverd: a non-zero exit is a crash; the back-off starts over after a
 
 TEST_CASE("driverd: a driver that exits with status 19 is absent and not restarted")
 {
-    auto run = boot(
-        [] {
-            configure("absent", "command=/scheme/initfs/bin/test-drv-absent\nbackoff_ms=10\n");
-            configure("missing", "command=no-such-driver --flag\n");
-            configure("unrunnable", "command=/scheme/initfs/bin/test-drv-crash exit 127\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("absent", "absent"));
-            sleep_ms(2'000);
-            CHECK(field("absent", "state") == "absent");
-            CHECK(field("absent", "restarts") == "0");
-            CHECK(field("absent", "last exit") == "no such device (exit status 19)");
-            CHECK(read_file("/scheme/driver/absent/log") == "no device found\n");
+    auto run = boot_fs([] {
+        configure("absent", "command=/scheme/initfs/bin/test-drv-absent\nbackoff_ms=10\n");
+        configure("missing", "command=no-such-driver --flag\n");
+        configure("unrunnable", "command=/scheme/initfs/bin/test-drv-crash exit 127\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("absent", "absent"));
+        sleep_ms(2'000);
+        CHECK(field("absent", "state") == "absent");
+        CHECK(field("absent", "restarts") == "0");
+        CHECK(field("absent", "last exit") == "no such device (exit status 19)");
+        CHECK(read_file("/scheme/driver/absent/log") == "no device found\n");
 
-            // A program that is not there: failed, with the reason, and nothing retried.
-            CHECK(field("missing", "state") == "failed");
-            CHECK(field("missing", "last exit") == "exec failed: /bin/no-such-driver: No such file or directory");
-            // Exit status 127 (a remote driver whose executable is missing): failed at once.
-            CHECK(field("unrunnable", "state") == "failed");
-            CHECK(field("unrunnable", "last exit") == "could not run the program (exit status 127)");
-            CHECK(field("unrunnable", "restarts") == "0");
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+        // A program that is not there: failed, with the reason, and nothing retried.
+        CHECK(field("missing", "state") == "failed");
+        CHECK(field("missing", "last exit") == "exec failed: /bin/no-such-driver: No such file or directory");
+        // Exit status 127 (a remote driver whose executable is missing): failed at once.
+        CHECK(field("unrunnable", "state") == "failed");
+        CHECK(field("unrunnable", "last exit") == "could not run the program (exit status 127)");
+        CHECK(field("unrunnable", "restarts") == "0");
+        stop_driverd(driverd);
+    });
     // Absent is routine (a machine without the device): the status says it, the console does not.
     CHECK(run.console.find("driverd: absent:") == std::string::npos);
     CHECK(run.console.find("driverd: missing: exec failed") != std::string::npos);
@@ -587,82 +581,70 @@ TEST_CASE("driverd: a driver that exits with status 19 is absent and not restart
 
 TEST_CASE("driverd: the watchdog kills a driver whose scheme stops answering")
 {
-    auto run = boot(
-        [] {
-            configure("hang",
-                "command=/scheme/initfs/bin/test-drv-hang test.hang\nscheme=test.hang\nwatchdog_ms=200\n"
-                "backoff_ms=1000\n");
-            long driverd = start_driverd();
-            // It answers the first probe (running), then hangs: killed, counted as a crash.
-            CHECK(wait_for_state("hang", "running"));
-            long first = to_long(field("hang", "pid"));
-            CHECK(wait_for_state("hang", "backoff"));
-            CHECK(field("hang", "last exit") == "watchdog: no answer for 200 ms");
-            CHECK(field("hang", "crashes").rfind("1 in the last", 0) == 0);
-            // The callers stuck on the hung scheme got EIO when it was killed; restarted later.
-            CHECK(wait_for_state("hang", "running"));
-            CHECK(to_long(field("hang", "pid")) != first);
-            CHECK(command("hang", "stop") == 4);
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+    auto run = boot_fs([] {
+        configure("hang",
+            "command=/scheme/initfs/bin/test-drv-hang test.hang\nscheme=test.hang\nwatchdog_ms=200\n"
+            "backoff_ms=1000\n");
+        long driverd = start_driverd();
+        // It answers the first probe (running), then hangs: killed, counted as a crash.
+        CHECK(wait_for_state("hang", "running"));
+        long first = to_long(field("hang", "pid"));
+        CHECK(wait_for_state("hang", "backoff"));
+        CHECK(field("hang", "last exit") == "watchdog: no answer for 200 ms");
+        CHECK(field("hang", "crashes").rfind("1 in the last", 0) == 0);
+        // The callers stuck on the hung scheme got EIO when it was killed; restarted later.
+        CHECK(wait_for_state("hang", "running"));
+        CHECK(to_long(field("hang", "pid")) != first);
+        CHECK(command("hang", "stop") == 4);
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("driverd: hang: watchdog: no answer for 200 ms: killing pid") != std::string::npos);
 }
 
 TEST_CASE("driverd: a driver whose scheme never appears is killed by the watchdog")
 {
-    auto run = boot(
-        [] {
-            // Serves test.other, not the configured scheme.
-            configure("wrong",
-                "command=/scheme/initfs/bin/test-drv-serve test.other\nscheme=test.wrong\nwatchdog_ms=300\n"
-                "max_crashes=0\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("wrong", "failed"));
-            CHECK(field("wrong", "last exit") == "watchdog: scheme test.wrong not registered after 300 ms");
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+    auto run = boot_fs([] {
+        // Serves test.other, not the configured scheme.
+        configure("wrong",
+            "command=/scheme/initfs/bin/test-drv-serve test.other\nscheme=test.wrong\nwatchdog_ms=300\n"
+            "max_crashes=0\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("wrong", "failed"));
+        CHECK(field("wrong", "last exit") == "watchdog: scheme test.wrong not registered after 300 ms");
+        stop_driverd(driverd);
+    });
 }
 
 TEST_CASE("driverd: a driver that SIGKILL does not end: stop answers after the grace periods")
 {
-    auto run = boot(
-        [] {
-            // Close-on-exec: driverd and the driver must not hold the channel open.
-            long black_hole = sys::open(":test.black", redox::O_CREAT | redox::O_RDWR | redox::O_CLOEXEC);
-            CHECK(black_hole >= 0);
-            configure("stuck", "command=/scheme/initfs/bin/test-drv-stuck test.black\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("stuck", "running"));
-            sleep_ms(10); // it is in its call now
-            std::uint64_t before = monotonic_ms();
-            CHECK(command("stuck", "stop") == 4); // SIGTERM, SIGKILL after 2 s, given up 2 s later
-            CHECK(monotonic_ms() - before >= 4000);
-            CHECK(field("stuck", "state") == "stopping");
-            CHECK(field("stuck", "problem") == "it did not exit after SIGKILL");
-            // Its call fails once the scheme is gone; then the SIGKILL ends it.
-            sys::close(static_cast<int>(black_hole));
-            CHECK(wait_for_state("stuck", "stopped"));
-            CHECK(field("stuck", "last exit") == "killed by SIGKILL");
-            CHECK(field("stuck", "problem").empty());
+    auto run = boot_fs([] {
+        // Close-on-exec: driverd and the driver must not hold the channel open.
+        long black_hole = sys::open(":test.black", redox::O_CREAT | redox::O_RDWR | redox::O_CLOEXEC);
+        CHECK(black_hole >= 0);
+        configure("stuck", "command=/scheme/initfs/bin/test-drv-stuck test.black\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("stuck", "running"));
+        sleep_ms(10); // it is in its call now
+        std::uint64_t before = monotonic_ms();
+        CHECK(command("stuck", "stop") == 4); // SIGTERM, SIGKILL after 2 s, given up 2 s later
+        CHECK(monotonic_ms() - before >= 4000);
+        CHECK(field("stuck", "state") == "stopping");
+        CHECK(field("stuck", "problem") == "it did not exit after SIGKILL");
+        // Its call fails once the scheme is gone; then the SIGKILL ends it.
+        sys::close(static_cast<int>(black_hole));
+        CHECK(wait_for_state("stuck", "stopped"));
+        CHECK(field("stuck", "last exit") == "killed by SIGKILL");
+        CHECK(field("stuck", "problem").empty());
 
-            // driverd stopping does not wait for it for ever either.
-            black_hole = sys::open(":test.black", redox::O_CREAT | redox::O_RDWR | redox::O_CLOEXEC);
-            CHECK(command("stuck", "start") == 5);
-            sleep_ms(10);
-            stop_driverd(driverd);
-            sys::close(static_cast<int>(black_hole));
-            int status;
-            CHECK(sys::waitpid(-1, &status, 0) > 0); // the driver, given to init
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+        // driverd stopping does not wait for it for ever either.
+        black_hole = sys::open(":test.black", redox::O_CREAT | redox::O_RDWR | redox::O_CLOEXEC);
+        CHECK(command("stuck", "start") == 5);
+        sleep_ms(10);
+        stop_driverd(driverd);
+        sys::close(static_cast<int>(black_hole));
+        int status;
+        CHECK(sys::waitpid(-1, &status, 0) > 0); // the driver, given to init
+    });
     CHECK(run.console.find("did not exit after SIGKILL; leaving it") != std::string::npos);
     CHECK(run.console.find("driverd: stuck: did not stop within 2000 ms of SIGTERM: SIGKILL") != std::string::npos);
     CHECK(run.console.find("driverd: stuck: pid") != std::string::npos);
@@ -671,62 +653,54 @@ TEST_CASE("driverd: a driver that SIGKILL does not end: stop answers after the g
 
 TEST_CASE("driverd: the log keeps a driver's last 200 lines")
 {
-    auto run = boot(
-        [] {
-            configure("chatty", "command=/scheme/initfs/bin/test-drv-serve test.chatty 250\nscheme=test.chatty\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("chatty", "running"));
-            std::string log = read_file("/scheme/driver/chatty/log");
-            std::size_t lines = 0;
-            for (char c : log)
-                lines += c == '\n';
-            CHECK(lines == 200);
-            CHECK(log.rfind("line 50\n", 0) == 0); // "serving" and lines 1-49 fell out
-            CHECK(log.find("line 249\n") != std::string::npos);
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+    auto run = boot_fs([] {
+        configure("chatty", "command=/scheme/initfs/bin/test-drv-serve test.chatty 250\nscheme=test.chatty\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("chatty", "running"));
+        std::string log = read_file("/scheme/driver/chatty/log");
+        std::size_t lines = 0;
+        for (char c : log)
+            lines += c == '\n';
+        CHECK(lines == 200);
+        CHECK(log.rfind("line 50\n", 0) == 0); // "serving" and lines 1-49 fell out
+        CHECK(log.find("line 249\n") != std::string::npos);
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("chatty: line 249\n") == std::string::npos); // the log ring only
 }
 
 TEST_CASE("driver scheme: root-only writes, unknown drivers, bad commands and paths")
 {
-    auto run = boot(
-        [] {
-            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\n");
-            configure("typo", "command=/scheme/initfs/bin/test-drv-serve x\nautostart=maybe\nbackof_ms=5\n"
-                              "watchdog_ms=-1\nautostart=no\n");
-            configure("empty", "# nothing\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("serve", "running"));
-            // Bad lines are reported, not fatal; a file without a command is not loaded.
-            CHECK(field("typo", "state") == "stopped");
-            CHECK(sys::open("/scheme/driver/empty", redox::O_RDONLY) == -redox::ENOENT);
+    auto run = boot_fs([] {
+        configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\n");
+        configure("typo", "command=/scheme/initfs/bin/test-drv-serve x\nautostart=maybe\nbackof_ms=5\n"
+                          "watchdog_ms=-1\nautostart=no\n");
+        configure("empty", "# nothing\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("serve", "running"));
+        // Bad lines are reported, not fatal; a file without a command is not loaded.
+        CHECK(field("typo", "state") == "stopped");
+        CHECK(sys::open("/scheme/driver/empty", redox::O_RDONLY) == -redox::ENOENT);
 
-            CHECK(sys::open("/scheme/driver/nosuch", redox::O_RDONLY) == -redox::ENOENT);
-            CHECK(sys::open("/scheme/driver/serve/other", redox::O_RDONLY) == -redox::ENOENT);
-            CHECK(sys::open("/scheme/driver/serve/log", redox::O_WRONLY) == -redox::EACCES);
-            CHECK(sys::open("/scheme/driver/serve", redox::O_RDONLY | redox::O_DIRECTORY) == -redox::ENOTDIR);
-            CHECK(command("serve", "explode") == -redox::EINVAL);
-            CHECK(field("serve", "state") == "running");
+        CHECK(sys::open("/scheme/driver/nosuch", redox::O_RDONLY) == -redox::ENOENT);
+        CHECK(sys::open("/scheme/driver/serve/other", redox::O_RDONLY) == -redox::ENOENT);
+        CHECK(sys::open("/scheme/driver/serve/log", redox::O_WRONLY) == -redox::EACCES);
+        CHECK(sys::open("/scheme/driver/serve", redox::O_RDONLY | redox::O_DIRECTORY) == -redox::ENOTDIR);
+        CHECK(command("serve", "explode") == -redox::EINVAL);
+        CHECK(field("serve", "state") == "running");
 
-            long child = spawn([] {
-                CHECK(sys::setreuid(1000, 1000) == 0);
-                // Anyone may read the status; only root may command.
-                CHECK(field("serve", "state") == "running");
-                CHECK(sys::open("/scheme/driver/serve", redox::O_WRONLY) == -redox::EACCES);
-                CHECK(sys::open("/scheme/driver/serve", redox::O_RDWR) == -redox::EACCES);
-                return 0;
-            });
-            CHECK(harness::wait_status(child) == 0);
+        long child = spawn([] {
+            CHECK(sys::setreuid(1000, 1000) == 0);
+            // Anyone may read the status; only root may command.
             CHECK(field("serve", "state") == "running");
-            stop_driverd(driverd);
+            CHECK(sys::open("/scheme/driver/serve", redox::O_WRONLY) == -redox::EACCES);
+            CHECK(sys::open("/scheme/driver/serve", redox::O_RDWR) == -redox::EACCES);
             return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+        });
+        CHECK(harness::wait_status(child) == 0);
+        CHECK(field("serve", "state") == "running");
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("/etc/drivers/typo: line 2: bad value for autostart: 'maybe'") != std::string::npos);
     CHECK(run.console.find("/etc/drivers/typo: line 3: unknown key 'backof_ms'") != std::string::npos);
     CHECK(run.console.find("/etc/drivers/typo: line 4: bad value for watchdog_ms: '-1'") != std::string::npos);
@@ -735,36 +709,32 @@ TEST_CASE("driver scheme: root-only writes, unknown drivers, bad commands and pa
 
 TEST_CASE("driverctl: status, list, log, start/stop/restart and its errors")
 {
-    auto run = boot(
-        [] {
-            configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\nscheme=test.serve\n");
-            configure("absent", "command=/scheme/initfs/bin/test-drv-absent\n");
-            // Without driverd: a clear message.
-            CHECK(run_program({ "driverctl", "list" }) == 1);
-            long driverd = start_driverd();
-            CHECK(wait_for_state("serve", "running"));
-            CHECK(wait_for_state("absent", "absent"));
-            CHECK(run_program({ "driverctl", "list" }) == 0);
-            CHECK(run_program({ "driverctl", "status" }) == 0);
-            CHECK(run_program({ "driverctl", "status", "serve" }) == 0);
-            CHECK(run_program({ "driverctl", "log", "serve" }) == 0);
-            CHECK(run_program({ "driverctl", "status", "nosuch" }) == 1);
-            CHECK(run_program({ "driverctl", "stop", "nosuch" }) == 1);
-            CHECK(run_program({ "driverctl", "stop", "serve" }, 1000) == 1);
-            CHECK(field("serve", "state") == "running");
-            CHECK(run_program({ "driverctl", "restart", "serve" }) == 0);
-            CHECK(field("serve", "restarts") == "1");
-            CHECK(run_program({ "driverctl", "stop", "serve" }) == 0);
-            CHECK(field("serve", "state") == "stopped");
-            CHECK(run_program({ "driverctl", "start", "serve" }) == 0);
-            CHECK(run_program({ "driverctl", "start", "absent" }) == 1); // still no device
-            CHECK(run_program({ "driverctl", "frobnicate", "serve" }) == 2);
-            CHECK(run_program({ "driverctl" }) == 2);
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+    auto run = boot_fs([] {
+        configure("serve", "command=/scheme/initfs/bin/test-drv-serve test.serve\nscheme=test.serve\n");
+        configure("absent", "command=/scheme/initfs/bin/test-drv-absent\n");
+        // Without driverd: a clear message.
+        CHECK(run_program({ "driverctl", "list" }) == 1);
+        long driverd = start_driverd();
+        CHECK(wait_for_state("serve", "running"));
+        CHECK(wait_for_state("absent", "absent"));
+        CHECK(run_program({ "driverctl", "list" }) == 0);
+        CHECK(run_program({ "driverctl", "status" }) == 0);
+        CHECK(run_program({ "driverctl", "status", "serve" }) == 0);
+        CHECK(run_program({ "driverctl", "log", "serve" }) == 0);
+        CHECK(run_program({ "driverctl", "status", "nosuch" }) == 1);
+        CHECK(run_program({ "driverctl", "stop", "nosuch" }) == 1);
+        CHECK(run_program({ "driverctl", "stop", "serve" }, 1000) == 1);
+        CHECK(field("serve", "state") == "running");
+        CHECK(run_program({ "driverctl", "restart", "serve" }) == 0);
+        CHECK(field("serve", "restarts") == "1");
+        CHECK(run_program({ "driverctl", "stop", "serve" }) == 0);
+        CHECK(field("serve", "state") == "stopped");
+        CHECK(run_program({ "driverctl", "start", "serve" }) == 0);
+        CHECK(run_program({ "driverctl", "start", "absent" }) == 1); // still no device
+        CHECK(run_program({ "driverctl", "frobnicate", "serve" }) == 2);
+        CHECK(run_program({ "driverctl" }) == 2);
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("driverctl: driverd is not running") != std::string::npos);
     CHECK(run.console.find("driverctl: no driver named nosuch\n") != std::string::npos);
     CHECK(run.console.find("driverctl: stop serve: Permission denied (only root") != std::string::npos);
