@@ -70,6 +70,18 @@ std::vector<u8> pattern(usize size, u32 seed)
     return bytes;
 }
 
+// Rewrites the version of every header in the ring (and their checksums, so they stay valid).
+void relabel_version(MemoryBlockDevice& device, u64 version)
+{
+    for (u64 slot = 0; slot < HEADER_RING; ++slot) {
+        auto* h = reinterpret_cast<Header*>(device.raw(slot));
+        if (std::memcmp(h->signature, SIGNATURE, 8) != 0)
+            continue;
+        h->version = version;
+        h->hash = fnv1a64(h, HEADER_HASHED_BYTES);
+    }
+}
+
 std::vector<u8> read_all(FileSystem& fs, u32 id)
 {
     NodeStat st = must(fs.stat(id));
@@ -519,13 +531,7 @@ TEST_CASE("redoxfs: truncated images, other versions and foreign data are refuse
     {
         MemoryBlockDevice device(1024);
         format(device);
-        for (u64 slot = 0; slot < HEADER_RING; ++slot) {
-            auto* h = reinterpret_cast<Header*>(device.raw(slot));
-            if (std::memcmp(h->signature, SIGNATURE, 8) != 0)
-                continue;
-            h->version = 8;
-            h->hash = fnv1a64(h, HEADER_HASHED_BYTES);
-        }
+        relabel_version(device, 8);
         FileSystem fs(device);
         CHECK(error_of(fs.mount()) == redox::EINVAL);
         std::string reason(fs.last_error().chars(), fs.last_error().length());
@@ -885,13 +891,7 @@ TEST_CASE("redoxfs: a version 1 image (FNV-1a checksums) is still mounted, writt
         CHECK(read_all(fs, id) == data);
     }
     // The version picks the checksum: the same image called version 2 fails every block.
-    for (u64 slot = 0; slot < HEADER_RING; ++slot) {
-        auto* h = reinterpret_cast<Header*>(device.raw(slot));
-        if (std::memcmp(h->signature, SIGNATURE, 8) != 0)
-            continue;
-        h->version = 2;
-        h->hash = fnv1a64(h, HEADER_HASHED_BYTES);
-    }
+    relabel_version(device, 2);
     FileSystem fs(device);
     CHECK(error_of(fs.mount()) == redox::EIO);
     CHECK(std::string(fs.last_error().chars(), fs.last_error().length()).find("checksum mismatch") != std::string::npos);
