@@ -332,11 +332,4 @@ usize decimal_digits(u64 value)
     return n;
 }
 
-bool name_less(StringView a, StringView b)
-{
-    usize n = ktl::min(a.length(), b.length());
-    int c = n ? ktl::compare_bytes(a.chars(), b.chars(), n) : 0;
-    return c < 0 || (c == 0 && a.length() < b.length());
-}
-
 } // namespace coreutils

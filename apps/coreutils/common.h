@@ -95,9 +95,6 @@ void write_padded(io::BufferedWriter& out, StringView text, usize width, bool al
 void write_number(io::BufferedWriter& out, u64 value, usize width);
 usize decimal_digits(u64 value);
 
-// Byte-wise ordering of names, as `LC_ALL=C ls` sorts.
-bool name_less(StringView a, StringView b);
-
 inline bool equals(const char* arg, StringView text) { return StringView(arg) == text; }
 inline char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 

@@ -39,7 +39,7 @@ struct Row {
 
 static void sort_rows(Vector<Row>& rows)
 {
-    sort(rows, [](const Row& a, const Row& b) { return name_less(a.name, b.name); });
+    sort(rows, [](const Row& a, const Row& b) { return a.name.view() < b.name.view(); });
 }
 
 static void fill_long_info(Row& row) { row.stat_ok = stat_path(row.path, row.st, false) == 0; }

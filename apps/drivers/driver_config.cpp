@@ -45,20 +45,6 @@ namespace {
 
 } // namespace
 
-namespace {
-
-    bool name_less(StringView a, StringView b)
-    {
-        usize n = ktl::min(a.length(), b.length());
-        for (usize i = 0; i < n; ++i) {
-            if (a[i] != b[i])
-                return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
-        }
-        return a.length() < b.length();
-    }
-
-} // namespace
-
 bool is_driver_name(StringView name)
 {
     return !name.is_empty() && name.length() <= 64 && !name.contains('/') && !name.starts_with(".")
@@ -81,7 +67,7 @@ Vector<String> list_driver_configs(StringView directory)
             continue;
         // In name order, so that listings and start order do not depend on the file system.
         usize at = 0;
-        while (at < names.size() && name_less(names[at].view(), entry.name))
+        while (at < names.size() && names[at].view() < entry.name)
             ++at;
         names.insert(at, String(entry.name));
     }

@@ -21,6 +21,13 @@ public:
     {
         return m_length == other.m_length && (m_length == 0 || compare_bytes(m_chars, other.m_chars, m_length) == 0);
     }
+    // Byte order, as `LC_ALL=C ls` sorts: a proper prefix comes first.
+    bool operator<(StringView other) const
+    {
+        usize n = m_length < other.m_length ? m_length : other.m_length;
+        int c = compare_bytes(m_chars, other.m_chars, n);
+        return c < 0 || (c == 0 && m_length < other.m_length);
+    }
     bool starts_with(StringView prefix) const
     {
         return prefix.m_length <= m_length && StringView(m_chars, prefix.m_length) == prefix;
