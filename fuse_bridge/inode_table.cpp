@@ -1,6 +1,7 @@
 #include "inode_table.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace fuse_bridge {
 
@@ -119,6 +120,20 @@ void InodeTable::forget(std::uint64_t inode, std::uint64_t count)
     }
     drop_file_id(inode, node.file_id);
     m_nodes.erase(it);
+}
+
+void InodeTable::mark_cache_stale(std::uint64_t inode)
+{
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_nodes.find(inode); it != m_nodes.end())
+        it->second.cache_stale = true;
+}
+
+bool InodeTable::take_cache_stale(std::uint64_t inode)
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_nodes.find(inode);
+    return it != m_nodes.end() && std::exchange(it->second.cache_stale, false);
 }
 
 static bool is_below(const std::string& path, const std::string& directory)

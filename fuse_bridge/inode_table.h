@@ -41,6 +41,11 @@ public:
     // The number of the file `file_id`, if FUSE holds one.
     std::optional<std::uint64_t> find_file(std::uint64_t file_id) const;
 
+    // Linux's page cache of `inode` may be older than its file: a direct write went past it.
+    void mark_cache_stale(std::uint64_t inode);
+    // Whether the cache was marked stale since the last call; clears the mark.
+    bool take_cache_stale(std::uint64_t inode);
+
     // "/" + name, or parent + "/" + name.
     static std::string join(const std::string& parent, const std::string& name);
 
@@ -49,6 +54,7 @@ private:
         std::vector<std::string> paths; // its names; empty once all are removed
         std::uint64_t lookups { 0 };
         std::uint64_t file_id { 0 };
+        bool cache_stale { false };
     };
     void detach(std::uint64_t inode, const std::string& path); // m_mutex held
     void drop_file_id(std::uint64_t inode, std::uint64_t file_id); // m_mutex held

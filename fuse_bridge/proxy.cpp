@@ -53,6 +53,7 @@ namespace {
         };
         std::vector<Entry> entries; // directories: the listing, taken at offset 0
         std::uint64_t inode { 0 }; // the FUSE inode it was opened on
+        bool direct { false }; // opened with FOPEN_DIRECT_IO: Linux keeps none of its data cached
     };
 
     Handle* handle_of(const Request& r) { return reinterpret_cast<Handle*>(r.fi.fh); }
@@ -65,6 +66,33 @@ namespace {
     {
         h->inode = inode;
         s_open_files.emplace(inode, h);
+    }
+
+    // How Linux caches a `file` handle's data. A write-only open bypasses the page cache: the
+    // writer's pages go to the request as they are, saving a copy and a page-cache page per 4 KiB
+    // (write-only opens can not be mapped). Cached and direct handles never overlap on an inode,
+    // so no cached page goes stale while someone reads it: a writer that finds a cached handle
+    // open caches too, and any open that finds a direct handle open is direct too. Pages cached
+    // before a direct write may outlive it (older kernels keep them), so the inode's next cached
+    // open drops them.
+    void choose_caching(InodeTable& inodes, Request& r, Handle* h, std::uint64_t inode)
+    {
+        bool cached_open = false;
+        bool direct_open = false;
+        auto [first, last] = s_open_files.equal_range(inode);
+        for (auto it = first; it != last; ++it) {
+            if (it->second != h)
+                (it->second->direct ? direct_open : cached_open) = true;
+        }
+        bool write_only = (r.fi.flags & linux_accmode) == linux_wronly;
+        h->direct = direct_open || (write_only && !cached_open);
+        if (h->direct) {
+            r.fi.direct_io = 1;
+            inodes.mark_cache_stale(inode);
+            return;
+        }
+        // The page cache survives close and open (Redox-side writes invalidate it).
+        r.fi.keep_cache = !inodes.take_cache_stale(inode);
     }
 
     void untrack(Handle* h)
@@ -444,6 +472,25 @@ namespace {
         return e;
     }
 
+    // Linux's rule for a write by someone without CAP_FSETID: setuid goes, and setgid of a
+    // group-executable file. The handle is open for writing, so the writer may.
+    long drop_privileges_for_write(const Request& r, int fd)
+    {
+        redox::Stat current {};
+        if (long e = sys::fstat(fd, current); e < 0)
+            return e;
+        ulong mode = current.st_mode & 07777;
+        ulong kept = mode & ~04000ul;
+        if ((kept & 02010) == 02010)
+            kept &= ~02000ul;
+        if (kept == mode)
+            return 0;
+        kernel::set_current_identity(0, 0);
+        long e = sys::fchmod(fd, kept);
+        kernel::set_current_identity(r.uid, r.gid);
+        return e;
+    }
+
     void do_setattr(Shared& shared, Request& r)
     {
         (void)shared;
@@ -480,7 +527,7 @@ namespace {
         reply_attr(r, e, st);
     }
 
-    void do_open(Request& r, bool directory)
+    void do_open(Shared& shared, Request& r, bool directory)
     {
         ulong flags = directory ? (redox::O_RDONLY | redox::O_DIRECTORY) : redox_open_flags(r.fi.flags);
         long fd = sys::open(r.path.c_str(), flags);
@@ -501,9 +548,9 @@ namespace {
         if (h->synthetic && !directory) {
             r.fi.direct_io = 1; // unknown size: Linux reads until a read returns 0
             r.fi.nonseekable = 0;
+        } else if (!directory) {
+            choose_caching(shared.inodes, r, h, r.inode);
         }
-        // `file`: the page cache survives close and open (Redox-side writes invalidate it).
-        r.fi.keep_cache = !h->synthetic && !directory;
         int sent = directory ? fuse_reply_open(r.req, &r.fi) : fuse_reply_open(r.req, &r.fi);
         if (sent != 0) {
             untrack(h);
@@ -531,7 +578,7 @@ namespace {
         if (h->synthetic)
             r.fi.direct_io = 1;
         else
-            r.fi.keep_cache = 1;
+            choose_caching(shared.inodes, r, h, entry.ino);
         if (fuse_reply_create(r.req, &entry, &r.fi) != 0) {
             untrack(h);
             sys::close(h->fd);
@@ -711,9 +758,9 @@ namespace {
         case Op::Setattr:
             return do_setattr(shared, r);
         case Op::Open:
-            return do_open(r, false);
+            return do_open(shared, r, false);
         case Op::Opendir:
-            return do_open(r, true);
+            return do_open(shared, r, true);
         case Op::Create:
             return do_create(shared, r);
         case Op::Read: {
@@ -725,6 +772,10 @@ namespace {
             return (void)fuse_reply_buf(r.req, buffer.data(), static_cast<std::size_t>(n));
         }
         case Op::Write: {
+            if (r.kill_suidgid) {
+                if (long e = drop_privileges_for_write(r, handle_of(r)->fd); e < 0)
+                    return (void)fuse_reply_err(r.req, error_of(e));
+            }
             long n = pwrite_handle(r, *handle_of(r), r.data.data(), r.data.size(), static_cast<std::uint64_t>(r.offset));
             if (n < 0)
                 return (void)fuse_reply_err(r.req, error_of(n));

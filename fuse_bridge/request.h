@@ -151,6 +151,7 @@ struct Request : kernel::HostRequest {
     off_t offset { 0 };
     std::size_t size { 0 };
     DataBuffer data;
+    bool kill_suidgid { false }; // write: the writer may not keep setuid/setgid (no CAP_FSETID)
     std::vector<std::uint32_t> groups; // setattr of the group: the caller's supplementary groups
     // Core thread only: the proxy serving it (0 while queued), and whether Linux gave up on it
     // (the caller got a signal: fuse_req_interrupt_func).

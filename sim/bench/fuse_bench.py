@@ -157,6 +157,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="rounds per workload; the best counts (3)")
     parser.add_argument("--redoxfs", action="store_true", help="the bridge serves a RedoxFS image on the tmpfs")
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--only", metavar="WORD", help="run only the workloads whose name contains WORD")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="fuse-bench-")
@@ -204,6 +205,8 @@ def main():
             ("open + close", "us", lambda d: open_close_latency(d) * 1e6, False, 1 / 1.2),
             (f"tar x of {args.files} small files", "s", lambda d: tar_extract(d, archive), False, 0.8),
         ]
+        if args.only:
+            workloads = [w for w in workloads if args.only in w[0]]
         results = []
         for name, unit, run, higher_is_better, target in workloads:
             best = {}
