@@ -6,6 +6,7 @@
 #include "disk_image.h"
 #include "driver_host/driver_host.h"
 #include "host_signals.h"
+#include "hal/host_memory.h"
 #include "hal/host_work.h"
 #include "hal/sim_state.h"
 
@@ -134,6 +135,7 @@ int main(int argc, char** argv)
     CLI11_PARSE(app, argc, argv);
 
     configure_logging(log_level, log_file);
+    sim::host_memory_configure();
     // Before any thread starts: Linux's SIGTERM and friends become a clean Redox shutdown.
     sim::host_work_open(false); // the signal thread can always reach the core
     sim::host_signals_start([](int status) {
