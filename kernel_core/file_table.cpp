@@ -22,17 +22,17 @@ ErrorOr<usize> FileTable::insert(ktl::RefPtr<FileDescription> description, bool 
 {
     if (minimum >= max_files)
         return errno_error(redox::EINVAL);
-    for (usize fd = minimum; fd < m_entries.size(); ++fd) {
-        if (!m_entries[fd].description) {
-            m_entries[fd] = { static_cast<ktl::RefPtr<FileDescription>&&>(description), cloexec };
-            return fd;
-        }
-    }
-    usize fd = m_entries.size() > minimum ? m_entries.size() : minimum;
+    usize start = minimum > m_free_hint ? minimum : m_free_hint;
+    usize fd = start;
+    while (fd < m_entries.size() && m_entries[fd].description)
+        ++fd;
     if (fd >= max_files)
         return errno_error(redox::EMFILE);
-    m_entries.resize(fd + 1);
+    if (fd >= m_entries.size())
+        m_entries.resize(fd + 1);
     m_entries[fd] = { static_cast<ktl::RefPtr<FileDescription>&&>(description), cloexec };
+    if (start == m_free_hint)
+        m_free_hint = fd + 1; // everything from the hint up to fd was in use
     return fd;
 }
 
@@ -54,6 +54,8 @@ ErrorOr<void> FileTable::remove(usize fd)
         return errno_error(redox::EBADF);
     ktl::RefPtr<FileDescription> old = static_cast<ktl::RefPtr<FileDescription>&&>(m_entries[fd].description);
     m_entries[fd].cloexec = false;
+    if (fd < m_free_hint)
+        m_free_hint = fd;
     while (!m_entries.is_empty() && !m_entries.last().description)
         m_entries.take_last();
     return {};
@@ -70,6 +72,7 @@ void FileTable::close_all()
 {
     // Move out first: closing runs scheme code that may look at this table.
     ktl::Vector<Entry> entries = static_cast<ktl::Vector<Entry>&&>(m_entries);
+    m_free_hint = 0;
     entries.clear();
 }
 
@@ -77,6 +80,7 @@ ktl::RefPtr<FileTable> FileTable::clone() const
 {
     auto copy = ktl::make_ref<FileTable>();
     copy->m_entries = m_entries;
+    copy->m_free_hint = m_free_hint;
     return copy;
 }
 

@@ -26,7 +26,9 @@ struct FileDescription : public ktl::RefCounted<FileDescription> {
 
 class FileTable : public ktl::RefCounted<FileTable> {
 public:
-    static constexpr usize max_files = 1024;
+    // Per process, as Redox's CONTEXT_MAX_FILES. Many Linux processes' files can be open through
+    // the FUSE bridge's one table, so it is not the 1024 of a Linux soft limit.
+    static constexpr usize max_files = 65536;
 
     ErrorOr<ktl::RefPtr<FileDescription>> get(usize fd) const;
     // Lowest free fd at or above `minimum`.
@@ -50,6 +52,7 @@ private:
         bool cloexec { false };
     };
     ktl::Vector<Entry> m_entries;
+    usize m_free_hint { 0 }; // every fd below it is in use: the search for a free one starts here
 };
 
 } // namespace kernel

@@ -1,6 +1,7 @@
 // File descriptors: the fd table, dup/dup2/fcntl, access modes, seeking, pipes and
 // how clone shares or copies the table.
 #include "kernel_harness.h"
+#include "../../kernel_core/file_table.h"
 
 #include <doctest/doctest.h>
 
@@ -72,35 +73,41 @@ TEST_CASE("bad fds: close, read, write, dup of closed or absurd numbers are EBAD
         CHECK(sys::write(fd, "x", 1) == -redox::EBADF);
         // dup2 onto an fd number past the table limit.
         int null = open_null();
-        CHECK(sys::dup2(null, 5000) == -redox::EBADF);
-        CHECK(sys::dup2(null, 1024) == -redox::EBADF);
+        CHECK(sys::dup2(null, kernel::FileTable::max_files) == -redox::EBADF);
+        CHECK(sys::dup2(null, kernel::FileTable::max_files + 5000) == -redox::EBADF);
         CHECK(sys::close(null) == 0);
         return 0;
     });
     CHECK(run.status == 0);
 }
 
-TEST_CASE("EMFILE after 1024 open files, and the table recovers after closing")
+TEST_CASE("EMFILE after 65536 open files, and the table recovers after closing")
 {
+    constexpr long max_files = kernel::FileTable::max_files;
+    static_assert(max_files == 65536, "Redox's CONTEXT_MAX_FILES");
     auto run = boot([&] {
         std::vector<int> fds;
         long r;
         while ((r = sys::open("/scheme/null", redox::O_RDONLY)) >= 0) {
             fds.push_back(static_cast<int>(r));
-            if (fds.size() > 2000)
+            if (fds.size() > max_files)
                 break;
         }
         CHECK(r == -redox::EMFILE);
-        CHECK(fds.size() == 1024 - 3);
-        CHECK(fds.back() == 1023);
+        CHECK(fds.size() == max_files - 3);
+        CHECK(fds.back() == max_files - 1);
         int pipe_fds[2] = { -1, -1 };
         CHECK(sys::pipe2(pipe_fds, 0) == -redox::EMFILE);
         CHECK(sys::dup(0) == -redox::EMFILE);
         CHECK(sys::fcntl(0, redox::F_DUPFD, 10) == -redox::EMFILE);
-        // dup2 onto an existing fd still works with a full table.
-        CHECK(sys::dup2(0, 1023) == 1023);
+        // dup2 onto an existing fd still works with a full table, and not past its end.
+        CHECK(sys::dup2(0, max_files - 1) == max_files - 1);
+        CHECK(sys::dup2(0, max_files) == -redox::EBADF);
+        // The lowest free fd is taken, wherever the last one was freed.
+        CHECK(sys::close(40000) == 0);
         CHECK(sys::close(500) == 0);
         CHECK(open_null() == 500);
+        CHECK(open_null() == 40000);
         // With exactly one free slot, pipe2 needs two and must not leak the first.
         CHECK(sys::close(600) == 0);
         CHECK(sys::pipe2(pipe_fds, 0) == -redox::EMFILE);
@@ -108,6 +115,8 @@ TEST_CASE("EMFILE after 1024 open files, and the table recovers after closing")
         for (int fd : fds)
             CHECK(sys::close(fd) == 0);
         CHECK(open_null() == 3);
+        CHECK(sys::fcntl(3, redox::F_DUPFD, 10) == 10);
+        CHECK(open_null() == 4);
         return 0;
     });
     CHECK(run.status == 0);
@@ -196,7 +205,7 @@ TEST_CASE("fcntl: F_DUPFD, F_GETFD/F_SETFD, F_GETFL/F_SETFL")
         CHECK(sys::fcntl(null, redox::F_DUPFD, 10) == 10);
         CHECK(sys::fcntl(null, redox::F_DUPFD, 10) == 11);
         CHECK(sys::fcntl(null, redox::F_DUPFD, 0) == 4);
-        CHECK(sys::fcntl(null, redox::F_DUPFD, 1024) == -redox::EINVAL);
+        CHECK(sys::fcntl(null, redox::F_DUPFD, kernel::FileTable::max_files) == -redox::EINVAL);
         CHECK(sys::fcntl(null, redox::F_DUPFD, ~0ul) == -redox::EINVAL);
         CHECK(sys::fcntl(null, 12345, 0) == -redox::EINVAL);
 
