@@ -84,7 +84,7 @@ namespace {
     {
         Shared* shared = &shared_of(r->req);
         fuse_req_interrupt_func(r->req, on_interrupt, nullptr);
-        if (fuse_req_interrupted(r->req)) { // before it got here: nothing to undo
+        if (fuse_req_interrupted(r->req) && interruptible(*r)) { // before it got here: nothing to undo
             fuse_reply_err(r->req, EINTR);
             delete r;
             return;

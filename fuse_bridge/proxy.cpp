@@ -936,12 +936,21 @@ namespace {
 
 } // namespace
 
+bool interruptible(const Request& r)
+{
+    if (r.has_fi && r.fi.fh)
+        return handle_of(r)->synthetic;
+    return is_synthetic(r.path);
+}
+
 void interrupt(Shared& shared, fuse_req_t req)
 {
     auto it = shared.in_flight.find(req);
     if (it == shared.in_flight.end())
         return; // answered already
     Request& request = *it->second;
+    if (!interruptible(request))
+        return;
     request.interrupted = true;
     if (request.proxy_pid)
         kernel::signal_host_context(request.proxy_pid, redox::SIGUSR1);

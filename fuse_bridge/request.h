@@ -195,8 +195,13 @@ struct Shared {
     }
 };
 
-// Host work: Linux interrupted `req` (proxy.cpp). A queued request is answered EINTR when a
-// proxy takes it; a proxy blocked in a call for it gets a signal and answers EINTR.
+// Whether a signal to the caller ends `r` with EINTR: only requests to synthetic schemes, which
+// may block for as long as their daemon likes (a pipe, an event queue). `file` requests finish
+// anyway, and chown or rmdir failing with EINTR would be news to any Linux program.
+bool interruptible(const Request& r);
+// Host work: Linux interrupted `req` (proxy.cpp). An interruptible request still queued is
+// answered EINTR when a proxy takes it; a proxy blocked in a call for it gets a signal and
+// answers EINTR.
 void interrupt(Shared& shared, fuse_req_t req);
 
 // How long Linux may cache names and attributes of `file` (changes made on the Redox side
