@@ -8,7 +8,7 @@ packages=(
   libboost-context-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev
   libxxhash-dev  # RedoxFS block checksums (XXH3)
   python3
-  libfuse3-dev fuse3 fio  # the FUSE bridge (redox-sim --mount) and its tests (fio: verified I/O)
+  libfuse3-dev fuse3 fio stress-ng  # the FUSE bridge (redox-sim --mount) and its tests (fio, stress-ng)
   qemu-system-x86 grub-pc-bin grub-common xorriso mtools  # the bare-metal target and its tests
   clang-14 libclang-rt-14-dev  # tests/fuzz/run-fuzz.sh (clang++ -fsanitize=fuzzer)
   libsdl2-dev  # orbital_sdl: the Orbital desktop in an SDL2 window
