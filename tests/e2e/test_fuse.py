@@ -479,6 +479,17 @@ class LinuxTools(MountedSim):
             with open(os.path.join(base, f"own{n}"), "rb") as f:
                 self.assertEqual(f.read(), bytes([n]) * 200_000)
 
+    def test_fsx_random_operations_match_a_model(self):
+        # Writes, reads, truncates and shared-mapping I/O, with descriptors reopened in other
+        # access modes (tests/e2e/fsx.py); two seeds.
+        for seed in (1, 2):
+            result = subprocess.run(
+                ["python3", os.path.join(os.path.dirname(os.path.abspath(__file__)), "fsx.py"),
+                 self.path("tmp"), "--ops", "4000", "--seed", str(seed)],
+                capture_output=True, text=True, timeout=300)
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            self.assertIn("all checks passed", result.stdout)
+
     @unittest.skipUnless(shutil.which("fio"), "fio is not installed (scripts/install-deps.sh)")
     def test_fio_with_verification(self):
         directory = self.path("tmp", "fio")
