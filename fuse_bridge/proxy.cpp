@@ -210,6 +210,9 @@ namespace {
         case redox::MODE_FIFO:
             out.st_mode = (synthetic ? S_IFREG : S_IFIFO) | permissions;
             break;
+        case redox::MODE_SOCK:
+            out.st_mode = (synthetic ? S_IFREG : S_IFSOCK) | permissions;
+            break;
         default:
             // Files, and the character devices of synthetic schemes: Linux must read them through
             // FUSE, not open a device node of its own.
@@ -805,9 +808,13 @@ namespace {
             return reply_entry(shared, r, r.path);
         }
         case Op::Mknod: {
-            if (!S_ISREG(r.mode))
-                return (void)fuse_reply_err(r.req, redox::EPERM); // no device nodes or FIFOs in `file`
-            long fd = sys::open(r.path.c_str(), redox::O_CREAT | redox::O_EXCL | redox::O_WRONLY | (r.mode & 07777));
+            // Files, FIFOs and sockets (Linux gives the last two their meaning: the kernel's
+            // pipes and Unix sockets). Redox has no device nodes: devices are schemes.
+            ulong type = S_ISREG(r.mode) ? 0 : S_ISFIFO(r.mode) ? redox::MODE_FIFO : S_ISSOCK(r.mode) ? redox::MODE_SOCK : ~0ul;
+            if (type == ~0ul)
+                return (void)fuse_reply_err(r.req, redox::EPERM);
+            ulong access = type ? redox::O_RDONLY | redox::O_STAT : redox::O_WRONLY;
+            long fd = sys::open(r.path.c_str(), redox::O_CREAT | redox::O_EXCL | access | type | (r.mode & 07777));
             if (fd < 0)
                 return (void)fuse_reply_err(r.req, error_of(fd));
             sys::close(static_cast<int>(fd));

@@ -96,6 +96,9 @@ void format_mode(u32 mode, char out[11])
     case redox::MODE_CHR:
         out[0] = 'c';
         break;
+    case redox::MODE_SOCK:
+        out[0] = 's';
+        break;
     default:
         out[0] = '-';
         break;

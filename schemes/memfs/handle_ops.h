@@ -8,6 +8,54 @@
 
 namespace file_server {
 
+// FIFOs and sockets are nodes a `file` server keeps (name, owner, mode, times) but serves no
+// data for: a host that mounts the file system (Linux through the FUSE bridge) gives them
+// their meaning. Redox has no device nodes (devices are schemes).
+inline bool is_special(u32 mode)
+{
+    u32 type = mode & redox::MODE_TYPE;
+    return type == redox::MODE_FIFO || type == redox::MODE_SOCK;
+}
+
+// The type of the node an open with O_CREAT makes: the type bits of the open's mode ask for a
+// FIFO or a socket (as relibc's mkfifo does); anything else makes a file.
+inline ktl::ErrorOr<u32> created_type(u64 flags)
+{
+    if (flags & redox::O_DIRECTORY)
+        return redox::MODE_DIR;
+    if (flags & redox::O_SYMLINK)
+        return redox::MODE_SYMLINK;
+    u32 type = static_cast<u32>(flags) & redox::MODE_TYPE;
+    if (type == redox::MODE_CHR || type == redox::MODE_BLK)
+        return ktl::Error::from_errno(redox::EPERM);
+    return is_special(type) ? type : redox::MODE_FILE;
+}
+
+// Opening a FIFO or socket node to read or write it: there is nothing to read or write on
+// this side (ENXIO, as Linux's open of a socket). O_STAT and O_SYMLINK open the node itself.
+inline bool refuses_data(u32 mode, u64 flags)
+{
+    return is_special(mode) && !(flags & (redox::O_STAT | redox::O_SYMLINK)) && (flags & redox::O_ACCMODE);
+}
+
+inline u8 dirent_kind(u32 mode)
+{
+    switch (mode & redox::MODE_TYPE) {
+    case redox::MODE_DIR:
+        return redox::DT_DIR;
+    case redox::MODE_SYMLINK:
+        return redox::DT_LNK;
+    case redox::MODE_FILE:
+        return redox::DT_REG;
+    case redox::MODE_FIFO:
+        return redox::DT_FIFO;
+    case redox::MODE_SOCK:
+        return redox::DT_SOCK;
+    default:
+        return redox::DT_UNKNOWN;
+    }
+}
+
 // Writes "/path" into the caller's buffer (cut to its length); returns the bytes written.
 template<typename Handle>
 ktl::ErrorOr<usize> fpath(const Handle& handle, char* buffer, usize length)

@@ -20,17 +20,6 @@ namespace {
         return a.length() < b.length() ? -1 : 1;
     }
 
-    u8 dirent_kind(const Node& node)
-    {
-        if (node.is_dir())
-            return DT_DIR;
-        if (node.is_symlink())
-            return DT_LNK;
-        if (node.is_file())
-            return DT_REG;
-        return DT_UNKNOWN;
-    }
-
     constexpr u32 R = 4;
     constexpr u32 W = 2;
     constexpr u32 X = 1;
@@ -476,10 +465,12 @@ ErrorOr<u64> Memfs::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
         Node& parent = *lookup.parent;
         if (!permits(parent, cred, W | X))
             return err(EACCES);
-        u32 type = want_dir ? MODE_DIR : want_symlink ? MODE_SYMLINK : MODE_FILE;
+        u32 type = TRY(file_server::created_type(flags));
         u32 perm = want_symlink ? 0777 : static_cast<u32>(flags & MODE_PERM);
         node = TRY(create_node(parent, lookup.name.view(), type | perm, cred));
         String full = join(lookup.canon, lookup.name.view());
+        if (node->is_special())
+            flags |= O_STAT; // nothing to read or write: its creator gets the node
         return new_handle(*node, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full));
     }
 
@@ -497,6 +488,8 @@ ErrorOr<u64> Memfs::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
     }
     if ((want_read && !permits(*node, cred, R)) || (want_write && !permits(*node, cred, W)))
         return err(EACCES);
+    if (file_server::refuses_data(node->mode, flags))
+        return err(ENXIO);
     if ((flags & O_TRUNC) && want_write && node->data.size()) {
         TRY(resize_data(*node, 0));
         touch_modified(*node);
@@ -565,6 +558,8 @@ ErrorOr<usize> Memfs::write(u64 number, const void* buffer, usize length, u64 of
         return err(EFAULT);
     if (handle->flags & O_APPEND)
         offset = node.data.size();
+    if (node.is_special())
+        return err(EINVAL); // opened as a node (O_SYMLINK): it holds no data
     if (length == 0)
         return usize(0);
     u64 size = node.data.size();
@@ -604,7 +599,7 @@ ErrorOr<usize> Memfs::getdents(u64 number, void* buffer, usize length, u64 offse
         header.inode = entry.node->inode;
         header.next_offset = position + 1;
         header.record_length = static_cast<u16>(record);
-        header.kind = dirent_kind(*entry.node);
+        header.kind = file_server::dirent_kind(entry.node->mode);
         ktl::copy_bytes(out + written, &header, name_offset);
         ktl::copy_bytes(out + written + name_offset, entry.name.c_str(), entry.name.length());
         ktl::fill_bytes(

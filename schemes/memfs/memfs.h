@@ -20,6 +20,7 @@
 #include "ktl/result.h"
 #include "ktl/string.h"
 #include "ktl/vector.h"
+#include "handle_ops.h"
 
 namespace memfs {
 
@@ -108,6 +109,7 @@ struct Node {
     bool is_dir() const { return type() == redox::MODE_DIR; }
     bool is_file() const { return type() == redox::MODE_FILE; }
     bool is_symlink() const { return type() == redox::MODE_SYMLINK; }
+    bool is_special() const { return file_server::is_special(type()); } // a FIFO or socket
 };
 
 class Memfs {

@@ -165,6 +165,8 @@ struct Checker {
             check_trie(id);
             return;
         }
+        if ((type == MODE_FIFO || type == MODE_SOCK) && (n.size != 0 || !n.data.is_null()))
+            error("node %llu: a FIFO or socket with data", U(id));
         if (n.flags & NODE_FLAG_INLINE) {
             if (n.size > INLINE_MAX)
                 error("node %llu: inline size %llu is too large", U(id), U(n.size));

@@ -9,20 +9,6 @@ namespace {
 
     Error err(int code) { return Error::from_errno(code); }
 
-    u8 dirent_kind(u32 mode)
-    {
-        switch (mode & MODE_TYPE) {
-        case MODE_DIR:
-            return DT_DIR;
-        case MODE_SYMLINK:
-            return DT_LNK;
-        case MODE_FILE:
-            return DT_REG;
-        default:
-            return DT_UNKNOWN;
-        }
-    }
-
     bool is_dir_mode(u32 mode) { return (mode & MODE_TYPE) == MODE_DIR; }
     bool is_symlink_mode(u32 mode) { return (mode & MODE_TYPE) == MODE_SYMLINK; }
 
@@ -296,13 +282,15 @@ ErrorOr<u64> Server::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
         if (!permits(parent, cred, W | X))
             return err(EACCES);
         u32 perm = want_symlink ? 0777 : static_cast<u32>(flags & MODE_PERM);
+        u32 type = TRY(file_server::created_type(flags));
         u32 id;
         if (want_dir)
             id = TRY(m_fs.mkdir(lookup.parent, lookup.name.view(), perm, cred.uid, cred.gid));
         else
-            id = TRY(m_fs.create(lookup.parent, lookup.name.view(), (want_symlink ? MODE_SYMLINK : MODE_FILE) | perm,
-                cred.uid, cred.gid));
+            id = TRY(m_fs.create(lookup.parent, lookup.name.view(), type | perm, cred.uid, cred.gid));
         String full = join(lookup.canon, lookup.name.view());
+        if (file_server::is_special(type))
+            flags |= O_STAT; // nothing to read or write: its creator gets the node
         return new_handle(id, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full));
     }
 
@@ -319,6 +307,8 @@ ErrorOr<u64> Server::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
     }
     if ((want_read && !permits(node, cred, R)) || (want_write && !permits(node, cred, W)))
         return err(EACCES);
+    if (file_server::refuses_data(node.mode, flags))
+        return err(ENXIO);
     if ((flags & O_TRUNC) && want_write && node.size)
         TRY(m_fs.truncate(lookup.node, 0));
     String full = lookup.parent ? join(lookup.canon, lookup.name.view()) : join(lookup.canon);
@@ -373,6 +363,8 @@ ErrorOr<usize> Server::write(u64 number, const void* buffer, usize length, u64 o
     auto [handle, id, st] = TRY(data_access(number, O_WRONLY, !length || buffer));
     if (handle->flags & O_APPEND)
         offset = st.size;
+    if (file_server::is_special(st.mode))
+        return err(EINVAL); // opened as a node (O_SYMLINK): it holds no data
     if (length == 0)
         return usize(0);
     if (is_symlink_mode(st.mode)) {
@@ -417,7 +409,7 @@ ErrorOr<usize> Server::getdents(u64 number, void* buffer, usize length, u64 offs
         header.inode = entry.id;
         header.next_offset = page.next_cookie;
         header.record_length = static_cast<u16>(record);
-        header.kind = dirent_kind(entry.type);
+        header.kind = file_server::dirent_kind(entry.type);
         ktl::copy_bytes(out + written, &header, name_offset);
         ktl::copy_bytes(out + written + name_offset, entry.name.c_str(), entry.name.length());
         ktl::fill_bytes(

@@ -602,6 +602,12 @@ class Lifecycle(unittest.TestCase):
                         content = f.read()
                 time.sleep(0.05)
             self.assertEqual(content, "written by redox\n")
+            # A FIFO made on Linux is a node on the Redox side too, with nothing to read there.
+            os.mkfifo(os.path.join(self.mnt, "tmp", "linux-fifo"), 0o600)
+            console.line("ls -l /tmp/linux-fifo; cat /tmp/linux-fifo; echo status=$?")
+            console.read_until("prw-------")
+            console.read_until("No such device or address")
+            console.read_until("status=1")
             console.line("shutdown")
             self.assertEqual(console.wait(timeout=10), 0)
         finally:

@@ -6,6 +6,7 @@ an already mounted bridge instead (for debugging)."""
 import ctypes
 import errno
 import os
+import socket
 import stat
 import subprocess
 import tempfile
@@ -626,14 +627,38 @@ class Posix(unittest.TestCase):
 
     # ---- mknod -------------------------------------------------------------------------------
     def test_mknod(self):
-        result = err(lambda: os.mkfifo(self.p("fifo"), 0o644))
-        if result == 0:
-            self.assertTrue(stat.S_ISFIFO(os.lstat(self.p("fifo")).st_mode))
-            os.unlink(self.p("fifo"))
-        else:
-            self.assertEqual(result, errno.EPERM)
-            self.assertFalse(os.path.lexists(self.p("fifo")))
+        # FIFOs and sockets are nodes of the file system; Linux gives them their meaning.
+        os.mkfifo(self.p("fifo"), 0o640)
+        st = os.lstat(self.p("fifo"))
+        self.assertEqual((stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_size), (stat.S_IFIFO, 0o640, 0))
+        writer = subprocess.Popen(["sh", "-c", f"echo through the fifo > {self.p('fifo')}"])
+        with open(self.p("fifo")) as f:
+            self.assertEqual(f.read(), "through the fifo\n")
+        self.assertEqual(writer.wait(timeout=10), 0)
+        self.assertEqual(err(lambda: os.mkfifo(self.p("fifo"))), errno.EEXIST)
+        self.assertEqual(as_user(USER, lambda: os.mkfifo(self.p("ufifo"), 0o600)), 0)
+        self.assertEqual(os.lstat(self.p("ufifo")).st_uid, 1000)
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(self.p("sock"))
+            server.listen(1)
+            self.assertTrue(stat.S_ISSOCK(os.lstat(self.p("sock")).st_mode))
+            with socket.socket(socket.AF_UNIX) as client:
+                client.connect(self.p("sock"))
+                accepted, _ = server.accept()
+                client.sendall(b"ping")
+                self.assertEqual(accepted.recv(4), b"ping")
+                accepted.close()
+        kinds = {e.name: stat.S_IFMT(e.stat(follow_symlinks=False).st_mode) for e in os.scandir(self.dir)}
+        self.assertEqual((kinds["fifo"], kinds["sock"]), (stat.S_IFIFO, stat.S_IFSOCK))
+        os.rename(self.p("fifo"), self.p("fifo2"))
+        os.link(self.p("fifo2"), self.p("fifo3"))
+        self.assertEqual(os.lstat(self.p("fifo3")).st_nlink, 2)
+        for name in ("fifo2", "fifo3", "ufifo", "sock"):
+            os.unlink(self.p(name))
+        # Redox has no device nodes (devices are schemes).
         self.assertEqual(err(lambda: os.mknod(self.p("dev"), 0o644 | stat.S_IFCHR, os.makedev(1, 3))),
+                         errno.EPERM)
+        self.assertEqual(err(lambda: os.mknod(self.p("blk"), 0o644 | stat.S_IFBLK, os.makedev(7, 0))),
                          errno.EPERM)
         os.mknod(self.p("reg"), 0o640 | stat.S_IFREG)
         st = os.stat(self.p("reg"))

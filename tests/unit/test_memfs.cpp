@@ -4,6 +4,7 @@
 
 #include "../../schemes/memfs/memfs.h"
 #include "../../schemes/memfs/request_handler.h"
+#include "special_nodes.h"
 #include "ktl/format.h"
 
 #include <string.h>
@@ -469,6 +470,12 @@ TEST_CASE("memfs: symlinks")
     write_file(f.fs, "root/hidden", "h");
     make_link("tmp/peek", "/root/hidden");
     CHECK(error_of(f.fs.open("tmp/peek", O_RDONLY, USER)) == EACCES);
+}
+
+TEST_CASE("memfs: FIFO and socket nodes hold no data; no device nodes")
+{
+    Fixture f;
+    special_nodes::check(f.fs, ROOT, USER);
 }
 
 TEST_CASE("memfs: rename")

@@ -5,6 +5,7 @@
 #include "../../schemes/memfs/request_handler.h"
 #include "../../schemes/redoxfs/fsck.h"
 #include "../../schemes/redoxfs/server.h"
+#include "special_nodes.h"
 
 #include <cstring>
 #include <string>
@@ -141,6 +142,23 @@ TEST_CASE("redoxfs server: requests through memfs's decoder, getdents, rename, s
     disk.remount();
     ktl::String report;
     CHECK(disk.fs->check(report) == 0);
+}
+
+TEST_CASE("redoxfs server: FIFO and socket nodes hold no data, survive a remount; no device nodes")
+{
+    Disk disk;
+    special_nodes::check(*disk.server, root, user);
+    auto fifo = disk.server->open("tmp/kept", O_CREAT | O_EXCL | O_RDONLY | O_STAT | MODE_FIFO | 0600, user);
+    REQUIRE_FALSE(fifo.is_error());
+    REQUIRE_FALSE(disk.server->close(fifo.value()).is_error());
+    disk.remount();
+    auto kept = disk.server->open("tmp/kept", O_STAT | O_RDONLY, root);
+    REQUIRE_FALSE(kept.is_error());
+    Stat st {};
+    REQUIRE_FALSE(disk.server->fstat(kept.value(), st).is_error());
+    CHECK(st.st_mode == (MODE_FIFO | 0600));
+    REQUIRE_FALSE(disk.server->close(kept.value()).is_error());
+    CHECK(redoxfs::fsck(disk.device).clean);
 }
 
 TEST_CASE("redoxfs server: a file removed while open stays usable until its last close")

@@ -27,6 +27,8 @@ constexpr unsigned MODE_FILE = 0x8000;
 constexpr unsigned MODE_SYMLINK = 0xA000;
 constexpr unsigned MODE_FIFO = 0x1000;
 constexpr unsigned MODE_CHR = 0x2000;
+constexpr unsigned MODE_BLK = 0x6000;
+constexpr unsigned MODE_SOCK = 0xC000;
 constexpr unsigned MODE_PERM = 0x0FFF;
 
 // lseek
@@ -100,5 +102,6 @@ constexpr unsigned char DT_CHR = 2;
 constexpr unsigned char DT_DIR = 4;
 constexpr unsigned char DT_REG = 8;
 constexpr unsigned char DT_LNK = 10;
+constexpr unsigned char DT_SOCK = 12;
 
 } // namespace redox

@@ -16,6 +16,7 @@
 #undef DT_DIR
 #undef DT_FIFO
 #undef DT_LNK
+#undef DT_SOCK
 #undef DT_REG
 #undef DT_UNKNOWN
 #undef E2BIG
@@ -69,11 +70,13 @@
 #undef F_GETFL
 #undef F_SETFD
 #undef F_SETFL
+#undef MODE_BLK
 #undef MODE_CHR
 #undef MODE_DIR
 #undef MODE_FIFO
 #undef MODE_FILE
 #undef MODE_PERM
+#undef MODE_SOCK
 #undef MODE_SYMLINK
 #undef MODE_TYPE
 #undef NSIG
