@@ -73,8 +73,8 @@ namespace {
     // (write-only opens can not be mapped). Cached and direct handles never overlap on an inode,
     // so no cached page goes stale while someone reads it: a writer that finds a cached handle
     // open caches too, and any open that finds a direct handle open is direct too. Pages cached
-    // before a direct write may outlive it (older kernels keep them), so the inode's next cached
-    // open drops them.
+    // before a direct write may outlive it (older kernels keep them; so may a private mapping of
+    // a direct handle), so the inode's next cached open drops them.
     void choose_caching(InodeTable& inodes, Request& r, Handle* h, std::uint64_t inode)
     {
         bool cached_open = false;
@@ -475,8 +475,10 @@ namespace {
         return e;
     }
 
-    // Linux's rule for a write by someone without CAP_FSETID: setuid goes, and setgid of a
-    // group-executable file. The handle is open for writing, so the writer may.
+    // Linux's rule for a write by someone without CAP_FSETID: setuid goes, and setgid when the
+    // file is group-executable or the writer is not in its group (only the primary group is
+    // known here, so a member through a supplementary group loses it too: the safe side). The
+    // handle is open for writing, so the writer may.
     long drop_privileges_for_write(const Request& r, int fd)
     {
         redox::Stat current {};
@@ -484,7 +486,7 @@ namespace {
             return e;
         ulong mode = current.st_mode & 07777;
         ulong kept = mode & ~04000ul;
-        if ((kept & 02010) == 02010)
+        if ((kept & 02000) && ((kept & 00010) || r.gid != current.st_gid))
             kept &= ~02000ul;
         if (kept == mode)
             return 0;
@@ -554,8 +556,9 @@ namespace {
         } else if (!directory) {
             choose_caching(shared.inodes, r, h, r.inode);
         }
-        int sent = directory ? fuse_reply_open(r.req, &r.fi) : fuse_reply_open(r.req, &r.fi);
-        if (sent != 0) {
+        if (fuse_reply_open(r.req, &r.fi) != 0) {
+            if (!directory && !h->synthetic && !r.fi.keep_cache)
+                shared.inodes.mark_cache_stale(r.inode); // Linux did not get to drop its pages
             untrack(h);
             sys::close(h->fd);
             delete h;
@@ -583,6 +586,8 @@ namespace {
         else
             choose_caching(shared.inodes, r, h, entry.ino);
         if (fuse_reply_create(r.req, &entry, &r.fi) != 0) {
+            if (!h->synthetic && !r.fi.keep_cache)
+                shared.inodes.mark_cache_stale(entry.ino); // Linux did not get to drop its pages
             untrack(h);
             sys::close(h->fd);
             delete h;
@@ -775,7 +780,7 @@ namespace {
             return (void)fuse_reply_buf(r.req, buffer.data(), static_cast<std::size_t>(n));
         }
         case Op::Write: {
-            if (r.kill_suidgid) {
+            if (r.kill_suidgid && !handle_of(r)->synthetic) { // schemes have no setuid files
                 if (long e = drop_privileges_for_write(r, handle_of(r)->fd); e < 0)
                     return (void)fuse_reply_err(r.req, error_of(e));
             }

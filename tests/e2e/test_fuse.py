@@ -604,10 +604,11 @@ class Lifecycle(unittest.TestCase):
             self.assertEqual(content, "written by redox\n")
             # A FIFO made on Linux is a node on the Redox side too, with nothing to read there.
             os.mkfifo(os.path.join(self.mnt, "tmp", "linux-fifo"), 0o600)
-            console.line("ls -l /tmp/linux-fifo; cat /tmp/linux-fifo; echo status=$?")
+            console.line("ls -l /tmp/linux-fifo; cat /tmp/linux-fifo; echo status=$?; touch /tmp/linux-fifo; echo touch=$?")
             console.read_until("prw-------")
             console.read_until("No such device or address")
             console.read_until("status=1")
+            console.read_until("touch=0")
             console.line("shutdown")
             self.assertEqual(console.wait(timeout=10), 0)
         finally:

@@ -281,6 +281,10 @@ class Posix(unittest.TestCase):
             os.chmod(path, bits)
             self.assertEqual(as_user(OTHER, lambda: os.write(os.open(path, os.O_WRONLY), b"x") - 1), 0)
             self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o777)
+        # setgid without group execute goes too when the writer is not in the file's group.
+        os.chmod(path, 0o2766)
+        self.assertEqual(as_user(OTHER, lambda: os.write(os.open(path, os.O_WRONLY), b"x") - 1), 0)
+        self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o766)
         # fchmod on an open file.
         fd = os.open(path, os.O_RDONLY)
         os.fchmod(fd, 0o606)
