@@ -274,6 +274,11 @@ namespace {
     {
         fuse_entry_param entry;
         if (long e = fill_entry(shared, path, -1, entry); e < 0) {
+            // A scheme that does not exist is ENODEV to Redox programs; to Linux programs
+            // /scheme/NAME is a name its directory does not have.
+            bool scheme_name = path.rfind("/scheme/", 0) == 0 && path.find('/', 8) == std::string::npos;
+            if (e == -redox::ENODEV && scheme_name)
+                e = -redox::ENOENT;
             fuse_reply_err(r.req, error_of(e));
             return;
         }

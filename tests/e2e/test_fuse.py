@@ -518,6 +518,115 @@ class LinuxToolsOnRedoxFS(LinuxTools):
         return ["--image", os.path.join(self.tmp, "disk.img"), "--image-size", "256M"]
 
 
+class OddPrograms(MountedSim):
+    """Linux programs doing odd things get an errno; the bridge and the simulator go on."""
+
+    def sim_args(self):
+        return ["--image", os.path.join(self.tmp, "disk.img"), "--image-size", "256M"]
+
+    def errno_of(self, action):
+        try:
+            action()
+        except OSError as e:
+            return e.errno
+        return 0
+
+    def assert_alive(self):
+        self.assertIsNone(self.sim.poll())
+        with open(self.path("scheme", "sys", "uname")) as f:
+            self.assertIn("Redox", f.read())
+        name = self.path("tmp", "alive")
+        with open(name, "w") as f:
+            f.write("ok")
+        with open(name) as f:
+            self.assertEqual(f.read(), "ok")
+
+    def test_seeks_limits_and_wrong_kinds(self):
+        fifo = self.path("tmp", "fifo")
+        os.mkfifo(fifo)
+        fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+        self.assertEqual(self.errno_of(lambda: os.lseek(fd, 10, os.SEEK_SET)), errno.ESPIPE)
+        os.close(fd)
+        big = self.path("tmp", "big")
+        fd = os.open(big, os.O_WRONLY | os.O_CREAT, 0o644)
+        # RedoxFS files end at 64 TiB; the image's 256 MiB end a write with ENOSPC.
+        self.assertEqual(self.errno_of(lambda: os.pwrite(fd, b"x", 1 << 47)), errno.EFBIG)
+        self.assertEqual(self.errno_of(lambda: os.ftruncate(fd, 1 << 47)), errno.EFBIG)
+        chunk = b"z" * (1 << 20)
+        written = 0
+        error = 0
+        while written < (512 << 20) and not error:
+            error = self.errno_of(lambda: os.write(fd, chunk))
+            written += len(chunk) if not error else 0
+        self.assertEqual(error, errno.ENOSPC)
+        self.assertGreater(written, 64 << 20)
+        os.close(fd)
+        os.unlink(big)  # and the space comes back
+        with open(self.path("tmp", "after"), "wb") as f:
+            f.write(b"y" * (64 << 20))
+        self.assertEqual(self.errno_of(lambda: os.listdir(self.path("tmp", "after"))), errno.ENOTDIR)
+        self.assertEqual(self.errno_of(lambda: open(self.path("scheme", "no-such-scheme"))), errno.ENOENT)
+        self.assertEqual(self.errno_of(lambda: open(self.path("scheme", "sys", "uname"), "w").write("x")),
+                         errno.EACCES)
+        self.assert_alive()
+
+    def test_unlink_racing_open(self):
+        # Two processes: one creates, writes and removes a name in a loop, the other opens and
+        # reads it. Every open either finds the file (and reads whole records) or ENOENT.
+        name = self.path("tmp", "racy")
+        code = (
+            "import os, sys, time\n"
+            "name = sys.argv[1]; role = sys.argv[2]; end = time.monotonic() + 3; bad = 0; opened = 0\n"
+            "while time.monotonic() < end:\n"
+            "    if role == 'w':\n"
+            "        with open(name + '.tmp', 'w') as f: f.write('record\\n' * 100)\n"
+            "        os.rename(name + '.tmp', name)\n"
+            "        try: os.unlink(name)\n"
+            "        except FileNotFoundError: pass\n"
+            "    else:\n"
+            "        try:\n"
+            "            with open(name) as f: data = f.read(); opened += 1\n"
+            "            bad += data not in ('', 'record\\n' * 100)\n"
+            "        except FileNotFoundError: pass\n"
+            "print(bad, opened)\n"
+        )
+        writer = subprocess.Popen(["python3", "-c", code, name, "w"], stdout=subprocess.DEVNULL)
+        readers = [subprocess.Popen(["python3", "-c", code, name, "r"], stdout=subprocess.PIPE, text=True)
+                   for _ in range(2)]
+        self.assertEqual(writer.wait(timeout=30), 0)
+        opened = 0
+        for reader in readers:
+            out, _ = reader.communicate(timeout=30)
+            self.assertEqual(reader.returncode, 0)
+            bad, count = out.split()
+            self.assertEqual(bad, "0")
+            opened += int(count)
+        self.assertGreater(opened, 0)  # the race was run, not only lost
+        self.assert_alive()
+
+    def test_a_program_killing_itself_mid_request(self):
+        # SIGKILL from its own thread while a 64 MiB write (and then a read) is in flight.
+        name = self.path("tmp", "killed")
+        code = (
+            "import os, sys, threading, time\n"
+            "name = sys.argv[1]\n"
+            "threading.Thread(target=lambda: (time.sleep(0.05), os.kill(os.getpid(), 9))).start()\n"
+            "fd = os.open(name, os.O_RDWR | os.O_CREAT, 0o644)\n"
+            "data = b'k' * (64 << 20)\n"
+            "while True:\n"
+            "    os.pwrite(fd, data, 0); os.pread(fd, 64 << 20, 0)\n"
+        )
+        for _ in range(5):
+            victim = subprocess.run(["python3", "-c", code, name], timeout=60)
+            self.assertEqual(victim.returncode, -signal.SIGKILL)
+        # What reached the file is whole 'k's, and the file can be used and removed.
+        with open(name, "rb") as f:
+            data = f.read()
+        self.assertEqual(data, b"k" * len(data))
+        os.unlink(name)
+        self.assert_alive()
+
+
 # stress-ng's file-system stressors that apply to the bridge (not xattr, fiemap, fallocate:
 # no file server has them, and stress-ng skips them).
 STRESSORS = ["dir", "dentry", "rename", "link", "symlink", "chmod", "utime", "fstat", "open", "hdd",
