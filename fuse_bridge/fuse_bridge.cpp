@@ -113,8 +113,11 @@ namespace {
         }
         std::string& target = out ? *out : r->path;
         target = name ? InodeTable::join(*path, name) : *path;
-        if (!name)
+        if (!name) {
             r->inode = inode;
+            if (!out)
+                r->other_paths = shared_of(r->req).inodes.other_paths_of(inode);
+        }
         return true;
     }
 
@@ -152,6 +155,7 @@ namespace {
     {
         if (auto path = shared_of(r->req).inodes.path_of(inode)) {
             r->path = *path;
+            r->other_paths = shared_of(r->req).inodes.other_paths_of(inode);
         } else {
             if (!shared_of(r->req).inodes.known(inode)) {
                 fuse_reply_err(r->req, ENOENT);

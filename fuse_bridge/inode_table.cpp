@@ -20,6 +20,15 @@ std::optional<std::string> InodeTable::path_of(std::uint64_t inode) const
     return it->second.paths.front();
 }
 
+std::vector<std::string> InodeTable::other_paths_of(std::uint64_t inode) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_nodes.find(inode);
+    if (it == m_nodes.end() || it->second.paths.size() < 2)
+        return {};
+    return { it->second.paths.begin() + 1, it->second.paths.end() };
+}
+
 bool InodeTable::known(std::uint64_t inode) const
 {
     std::lock_guard lock(m_mutex);

@@ -25,6 +25,8 @@ public:
     // A Redox path of `inode` (any of its names), or nothing when the number is unknown or its
     // file has no name left.
     std::optional<std::string> path_of(std::uint64_t inode) const;
+    // The names of `inode` after the one path_of gives (hard links: Linux may have come by any).
+    std::vector<std::string> other_paths_of(std::uint64_t inode) const;
     // Whether FUSE still holds `inode` (named or not).
     bool known(std::uint64_t inode) const;
     // Counts one lookup of `path`, the file `file_id` (0: unknown, synthetic schemes): the

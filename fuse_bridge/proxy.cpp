@@ -750,8 +750,24 @@ namespace {
         fuse_reply_err(r.req, permits(st, r.uid, r.gid, want) ? 0 : redox::EACCES);
     }
 
+    // A hard-linked file has several names, and the one the inode table gives first may be in a
+    // directory the caller can not search although Linux came by another: use the first name
+    // the caller can reach.
+    void use_reachable_path(Request& r)
+    {
+        if (r.other_paths.empty() || Fd(open_node(r.path)).ok())
+            return;
+        for (std::string& other : r.other_paths) {
+            if (Fd(open_node(other)).ok()) {
+                r.path = std::move(other);
+                return;
+            }
+        }
+    }
+
     void serve(Shared& shared, Request& r)
     {
+        use_reachable_path(r);
         switch (r.op) {
         case Op::Lookup:
             return reply_entry(shared, r, r.path);

@@ -140,6 +140,7 @@ struct Request : kernel::HostRequest {
     std::uint32_t gid { 0 };
     std::string path; // the inode's (or parent + name) Redox path; empty: removed (see detached)
     bool detached { false }; // the inode's name is gone: serve it through a file open on it
+    std::vector<std::string> other_paths; // the inode's other names (hard links), for path_reachable
     std::string path2; // rename/link: the new path; symlink: the target
     std::uint64_t inode { 0 };
     bool has_fi { false };

@@ -486,11 +486,13 @@ ErrorOr<u64> Memfs::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
     } else if (want_dir || lookup.trailing_slash) {
         return err(ENOTDIR);
     }
-    if ((want_read && !permits(*node, cred, R)) || (want_write && !permits(*node, cred, W)))
+    // O_TRUNC truncates a file whatever the access mode, and needs write permission (as Linux).
+    bool truncate = (flags & O_TRUNC) && !stat_only && node->is_file();
+    if ((want_read && !permits(*node, cred, R)) || ((want_write || truncate) && !permits(*node, cred, W)))
         return err(EACCES);
     if (file_server::refuses_data(node->mode, flags))
         return err(ENXIO);
-    if ((flags & O_TRUNC) && want_write && node->data.size()) {
+    if (truncate && node->data.size()) {
         TRY(resize_data(*node, 0));
         touch_modified(*node);
     }

@@ -305,11 +305,13 @@ ErrorOr<u64> Server::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
     } else if (want_dir || lookup.trailing_slash) {
         return err(ENOTDIR);
     }
-    if ((want_read && !permits(node, cred, R)) || (want_write && !permits(node, cred, W)))
+    // O_TRUNC truncates a file whatever the access mode, and needs write permission (as Linux).
+    bool truncate = (flags & O_TRUNC) && !stat_only && (node.mode & MODE_TYPE) == MODE_FILE;
+    if ((want_read && !permits(node, cred, R)) || ((want_write || truncate) && !permits(node, cred, W)))
         return err(EACCES);
     if (file_server::refuses_data(node.mode, flags))
         return err(ENXIO);
-    if ((flags & O_TRUNC) && want_write && node.size)
+    if (truncate && node.size)
         TRY(m_fs.truncate(lookup.node, 0));
     String full = lookup.parent ? join(lookup.canon, lookup.name.view()) : join(lookup.canon);
     return new_handle(lookup.node, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full));

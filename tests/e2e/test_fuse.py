@@ -490,6 +490,28 @@ class LinuxTools(MountedSim):
             self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
             self.assertIn("all checks passed", result.stdout)
 
+    def test_posix_results_match_tmpfs(self):
+        # The same random file-system calls on the mount and on a tmpfs directory give the same
+        # results (tests/e2e/posix_diff.py), as root and as a user.
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "posix_diff.py")
+        python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+        reference_root = tempfile.mkdtemp(prefix="posix-diff-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        os.chmod(reference_root, 0o755)
+        try:
+            for seed, user in ((1, ()), (2, ()), (3, NOBODY), (4, NOBODY)):
+                tested = self.path("tmp", f"posix-diff-{seed}")
+                reference = os.path.join(reference_root, str(seed))
+                for directory in (tested, reference):
+                    os.mkdir(directory)
+                    if user:
+                        os.chown(directory, 1000, 1000)
+                result = subprocess.run([*user, python, script, tested, reference, "--ops", "3000", "--seed", str(seed)],
+                                        capture_output=True, text=True, timeout=300)
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+                self.assertIn("all results agree", result.stdout)
+        finally:
+            shutil.rmtree(reference_root, ignore_errors=True)
+
     @unittest.skipUnless(shutil.which("fio"), "fio is not installed (scripts/install-deps.sh)")
     def test_fio_with_verification(self):
         directory = self.path("tmp", "fio")

@@ -560,6 +560,13 @@ TEST_CASE("memfs: truncate")
     u64 r = must_open(f.fs, "tmp/t", O_RDONLY);
     CHECK(error_of(f.fs.ftruncate(r, 1)) == EBADF);
     CHECK(!f.fs.close(r).is_error());
+    // O_TRUNC truncates whatever the access mode (as Linux), and needs write permission.
+    write_file(f.fs, "tmp/t", "data");
+    CHECK(error_of(f.fs.open("tmp/t", O_RDONLY | O_TRUNC, USER)) == EACCES);
+    CHECK(read_file(f.fs, "tmp/t") == "data");
+    CHECK(!f.fs.close(must_open(f.fs, "tmp/t", O_RDONLY | O_TRUNC)).is_error());
+    CHECK(read_file(f.fs, "tmp/t") == "");
+    CHECK(!f.fs.close(must_open(f.fs, "tmp", O_STAT | O_RDONLY | O_TRUNC)).is_error()); // not a file: nothing
 }
 
 TEST_CASE("memfs: getdents paging")

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Differential POSIX check: the same random sequence of file-system calls runs in a directory
+on the mount under test and in one on a reference file system (tmpfs), and every result must
+agree: the errno of a failure, or for a success what it returns and what lstat then says of
+the paths involved (type, permission bits, size of files, link count).
+
+    posix_diff.py TESTED_DIR REFERENCE_DIR [--ops N] [--seed S]
+
+Exits 0 when all results agree; otherwise prints the first difference with the calls before
+it and exits 1. Names come from a small pool, so calls meet existing files, directories,
+symlinks and FIFOs, and hit the error paths (ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY,
+EINVAL, ELOOP...) as often as the working ones. Timestamps, inode numbers and block counts
+are not compared."""
+import argparse
+import errno
+import os
+import random
+import stat
+import sys
+
+NAMES = ["a", "b", "c", "a/b", "a/c", "b/a", "a/b/c", "c/a", "a/", "b/", "a/.", "a/..", "a/b/..", "x"]
+FLAG_BITS = [os.O_CREAT, os.O_EXCL, os.O_TRUNC, os.O_APPEND, os.O_DIRECTORY, os.O_NOFOLLOW]
+
+
+def describe(path):
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return ("missing", errno.errorcode.get(e.errno, e.errno))
+    kind = stat.S_IFMT(st.st_mode)
+    size = st.st_size if kind in (stat.S_IFREG, stat.S_IFLNK) else None
+    links = st.st_nlink if kind != stat.S_IFDIR else None  # directories: . and .. vary
+    return (stat.filemode(st.st_mode), size, links)
+
+
+def outcome(action):
+    try:
+        result = action()
+    except OSError as e:
+        return ("error", errno.errorcode.get(e.errno, e.errno))
+    return ("ok", result)
+
+
+class Side:
+    def __init__(self, root):
+        self.root = root
+
+    def p(self, name):
+        return os.path.join(self.root, name)
+
+    def call(self, op, args):
+        p = self.p
+        if op == "open":
+            name, flags, mode = args
+
+            def opened():
+                fd = os.open(p(name), flags | os.O_NONBLOCK, mode)  # a FIFO must not block
+                try:
+                    if flags & (os.O_WRONLY | os.O_RDWR):
+                        return os.write(fd, b"data\n")
+                    if not stat.S_ISDIR(os.fstat(fd).st_mode):
+                        return os.read(fd, 64)
+                    return "dir"
+                finally:
+                    os.close(fd)
+            return outcome(opened)
+        if op == "mkdir":
+            return outcome(lambda: os.mkdir(p(args[0]), args[1]))
+        if op == "rmdir":
+            return outcome(lambda: os.rmdir(p(args[0])))
+        if op == "unlink":
+            return outcome(lambda: os.unlink(p(args[0])))
+        if op == "rename":
+            return outcome(lambda: os.rename(p(args[0]), p(args[1])))
+        if op == "link":
+            return outcome(lambda: os.link(p(args[0]), p(args[1])))
+        if op == "symlink":
+            return outcome(lambda: os.symlink(args[0], p(args[1])))
+        if op == "mkfifo":
+            return outcome(lambda: os.mkfifo(p(args[0]), args[1]))
+        if op == "chmod":
+            return outcome(lambda: os.chmod(p(args[0]), args[1]))
+        if op == "truncate":
+            return outcome(lambda: os.truncate(p(args[0]), args[1]))
+        if op == "access":
+            return outcome(lambda: os.access(p(args[0]), args[1]))
+        if op == "readlink":
+            return outcome(lambda: os.readlink(p(args[0])))
+        if op == "listdir":
+            return outcome(lambda: sorted(os.listdir(p(args[0]))))
+        if op == "stat":
+            return outcome(lambda: describe(p(args[0])) if args[1] else stat.filemode(os.stat(p(args[0])).st_mode))
+        raise ValueError(op)
+
+    def state(self, names):
+        return [describe(self.p(n.rstrip("/"))) for n in names]
+
+
+def random_call(rng):
+    name = rng.choice(NAMES)
+    other = rng.choice(NAMES)
+    op = rng.choices(["open", "mkdir", "rmdir", "unlink", "rename", "link", "symlink", "mkfifo", "chmod",
+                      "truncate", "readlink", "listdir", "stat", "access"],
+                     [20, 10, 6, 8, 10, 5, 6, 3, 5, 5, 3, 4, 8, 3])[0]
+    if op == "open":
+        flags = rng.choice([os.O_RDONLY, os.O_WRONLY, os.O_RDWR])
+        for bit in FLAG_BITS:
+            if rng.random() < 0.3:
+                flags |= bit
+        return op, (name, flags, rng.choice([0o644, 0o600, 0o755]))
+    if op in ("mkdir", "mkfifo"):
+        return op, (name, rng.choice([0o755, 0o700, 0o777]))
+    if op in ("rename", "link"):
+        return op, (name, other)
+    if op == "symlink":
+        return op, (rng.choice(["a", "b", "c/a", "/nonexistent", "b/../a"]), name)
+    if op == "chmod":
+        return op, (name, rng.choice([0o644, 0o755, 0o700, 0o4755, 0o1777, 0o000, 0o500, 0o300]))
+    if op == "access":
+        return op, (name, rng.choice([os.F_OK, os.R_OK, os.W_OK, os.X_OK, os.R_OK | os.W_OK]))
+    if op == "truncate":
+        return op, (name, rng.choice([0, 3, 5000]))
+    if op == "stat":
+        return op, (name, rng.random() < 0.5)
+    return op, (name,)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tested")
+    parser.add_argument("reference")
+    parser.add_argument("--ops", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    tested, reference = Side(args.tested), Side(args.reference)
+    log = []
+    for number in range(1, args.ops + 1):
+        op, call_args = random_call(rng)
+        log.append(f"{op}{call_args}")
+        got, want = tested.call(op, call_args), reference.call(op, call_args)
+        names = [a for a in call_args if isinstance(a, str) and not a.startswith("/")]
+        if op == "symlink":
+            names = names[1:]
+        if got == want:
+            got, want = tested.state(names), reference.state(names)
+        if got != want:
+            print(f"posix_diff: call {number} (seed {args.seed}): {log[-1]}\n"
+                  f"  tested:    {got}\n  reference: {want}\nthe calls before it:\n  "
+                  + "\n  ".join(log[-25:-1]), file=sys.stderr)
+            return 1
+    print(f"posix_diff: {args.ops} calls, seed {args.seed}: all results agree")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
