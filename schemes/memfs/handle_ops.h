@@ -38,6 +38,18 @@ inline bool refuses_data(u32 mode, u64 flags)
     return is_special(mode) && !(flags & (redox::O_STAT | redox::O_SYMLINK)) && (flags & redox::O_ACCMODE);
 }
 
+// The mode after a chown, by anyone, as Linux: anything but a directory loses setuid, and
+// setgid when group-executable (without group execute it marks mandatory locking and stays).
+inline u32 mode_after_chown(u32 mode)
+{
+    if ((mode & redox::MODE_TYPE) == redox::MODE_DIR)
+        return mode;
+    mode &= ~04000u;
+    if (mode & 00010)
+        mode &= ~02000u;
+    return mode;
+}
+
 inline u8 dirent_kind(u32 mode)
 {
     switch (mode & redox::MODE_TYPE) {

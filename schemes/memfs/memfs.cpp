@@ -710,8 +710,7 @@ ErrorOr<void> Memfs::fchown(u64 number, u64 uid_arg, u64 gid_arg, Cred cred)
         node.uid = uid;
     if (change_gid)
         node.gid = gid;
-    if (!cred.is_root() && (change_uid || change_gid))
-        node.mode &= ~u32(06000); // drop setuid / setgid, as Linux does
+    node.mode = file_server::mode_after_chown(node.mode);
     node.ctime = m_now;
     return {};
 }

@@ -513,8 +513,8 @@ ErrorOr<void> Server::fchown(u64 number, u64 uid_arg, u64 gid_arg, Cred cred)
             return err(EPERM);
     }
     TRY(m_fs.chown(id, change_uid ? uid : node.uid, change_gid ? gid : node.gid));
-    if (!cred.is_root() && (change_uid || change_gid) && (node.mode & 06000))
-        TRY(m_fs.chmod(id, node.mode & MODE_PERM & ~u32(06000)));
+    if (u32 mode = file_server::mode_after_chown(node.mode); mode != node.mode)
+        TRY(m_fs.chmod(id, mode & MODE_PERM));
     return {};
 }
 

@@ -2,7 +2,7 @@
 """Differential POSIX check: the same random sequence of file-system calls runs in a directory
 on the mount under test and in one on a reference file system (tmpfs), and every result must
 agree: the errno of a failure, or for a success what it returns and what lstat then says of
-the paths involved (type, permission bits, size of files, link count).
+the paths involved (type, permission bits, size of files, link count, owner and group).
 
     posix_diff.py TESTED_DIR REFERENCE_DIR [--ops N] [--seed S]
 
@@ -30,7 +30,7 @@ def describe(path):
     kind = stat.S_IFMT(st.st_mode)
     size = st.st_size if kind in (stat.S_IFREG, stat.S_IFLNK) else None
     links = st.st_nlink if kind != stat.S_IFDIR else None  # directories: . and .. vary
-    return (stat.filemode(st.st_mode), size, links)
+    return (stat.filemode(st.st_mode), size, links, st.st_uid, st.st_gid)
 
 
 def outcome(action):
@@ -82,6 +82,10 @@ class Side:
             return outcome(lambda: os.chmod(p(args[0]), args[1]))
         if op == "truncate":
             return outcome(lambda: os.truncate(p(args[0]), args[1]))
+        if op == "chown":
+            return outcome(lambda: os.chown(p(args[0]), args[1], args[2], follow_symlinks=args[3]))
+        if op == "utime":
+            return outcome(lambda: os.utime(p(args[0]), args[1]))
         if op == "access":
             return outcome(lambda: os.access(p(args[0]), args[1]))
         if op == "readlink":
@@ -100,8 +104,8 @@ def random_call(rng):
     name = rng.choice(NAMES)
     other = rng.choice(NAMES)
     op = rng.choices(["open", "mkdir", "rmdir", "unlink", "rename", "link", "symlink", "mkfifo", "chmod",
-                      "truncate", "readlink", "listdir", "stat", "access"],
-                     [20, 10, 6, 8, 10, 5, 6, 3, 5, 5, 3, 4, 8, 3])[0]
+                      "truncate", "readlink", "listdir", "stat", "access", "chown", "utime"],
+                     [20, 10, 6, 8, 10, 5, 6, 3, 5, 5, 3, 4, 8, 3, 3, 3])[0]
     if op == "open":
         flags = rng.choice([os.O_RDONLY, os.O_WRONLY, os.O_RDWR])
         for bit in FLAG_BITS:
@@ -118,6 +122,12 @@ def random_call(rng):
         return op, (name, rng.choice([0o644, 0o755, 0o700, 0o4755, 0o1777, 0o000, 0o500, 0o300]))
     if op == "access":
         return op, (name, rng.choice([os.F_OK, os.R_OK, os.W_OK, os.X_OK, os.R_OK | os.W_OK]))
+    if op == "chown":
+        # -1 keeps; the caller's own ids, and another user's (only root may give files away).
+        ids = [-1, os.getuid(), 1001 if os.getuid() == 0 else 0]
+        return op, (name, rng.choice(ids), rng.choice([-1, os.getgid(), 1001]), rng.random() < 0.7)
+    if op == "utime":
+        return op, (name, rng.choice([None, (1000000000, 1000000000)]))
     if op == "truncate":
         return op, (name, rng.choice([0, 3, 5000]))
     if op == "stat":
