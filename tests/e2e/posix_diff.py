@@ -117,7 +117,8 @@ def random_call(rng):
     if op in ("rename", "link"):
         return op, (name, other)
     if op == "symlink":
-        return op, (rng.choice(["a", "b", "c/a", "/nonexistent", "b/../a"]), name)
+        # Relative targets only: an absolute one would point outside both directories.
+        return op, (rng.choice(["a", "b", "c/a", "nowhere/x", "b/../a"]), name)
     if op == "chmod":
         return op, (name, rng.choice([0o644, 0o755, 0o700, 0o4755, 0o1777, 0o000, 0o500, 0o300]))
     if op == "access":
