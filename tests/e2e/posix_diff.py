@@ -12,11 +12,23 @@ symlinks and FIFOs, and hit the error paths (ENOENT, EEXIST, ENOTDIR, EISDIR, EN
 EINVAL, ELOOP...) as often as the working ones. Timestamps, inode numbers and block counts
 are not compared."""
 import argparse
+import ctypes
 import errno
 import os
 import random
 import stat
 import sys
+
+LIBC = ctypes.CDLL(None, use_errno=True)
+RENAME_NOREPLACE = 1
+AT_FDCWD = -100
+
+
+def rename_noreplace(old, new):
+    if LIBC.renameat2(AT_FDCWD, old.encode(), AT_FDCWD, new.encode(), RENAME_NOREPLACE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+
 
 NAMES = ["a", "b", "c", "a/b", "a/c", "b/a", "a/b/c", "c/a", "a/", "b/", "a/.", "a/..", "a/b/..", "x"]
 FLAG_BITS = [os.O_CREAT, os.O_EXCL, os.O_TRUNC, os.O_APPEND, os.O_DIRECTORY, os.O_NOFOLLOW]
@@ -72,6 +84,8 @@ class Side:
             return outcome(lambda: os.unlink(p(args[0])))
         if op == "rename":
             return outcome(lambda: os.rename(p(args[0]), p(args[1])))
+        if op == "rename-noreplace":
+            return outcome(lambda: rename_noreplace(p(args[0]), p(args[1])))
         if op == "link":
             return outcome(lambda: os.link(p(args[0]), p(args[1])))
         if op == "symlink":
@@ -104,8 +118,8 @@ def random_call(rng):
     name = rng.choice(NAMES)
     other = rng.choice(NAMES)
     op = rng.choices(["open", "mkdir", "rmdir", "unlink", "rename", "link", "symlink", "mkfifo", "chmod",
-                      "truncate", "readlink", "listdir", "stat", "access", "chown", "utime"],
-                     [20, 10, 6, 8, 10, 5, 6, 3, 5, 5, 3, 4, 8, 3, 3, 3])[0]
+                      "truncate", "readlink", "listdir", "stat", "access", "chown", "utime", "rename-noreplace"],
+                     [20, 10, 6, 8, 10, 5, 6, 3, 5, 5, 3, 4, 8, 3, 3, 3, 4])[0]
     if op == "open":
         flags = rng.choice([os.O_RDONLY, os.O_WRONLY, os.O_RDWR])
         for bit in FLAG_BITS:
@@ -114,7 +128,7 @@ def random_call(rng):
         return op, (name, flags, rng.choice([0o644, 0o600, 0o755]))
     if op in ("mkdir", "mkfifo"):
         return op, (name, rng.choice([0o755, 0o700, 0o777]))
-    if op in ("rename", "link"):
+    if op in ("rename", "rename-noreplace", "link"):
         return op, (name, other)
     if op == "symlink":
         # Relative targets only: an absolute one would point outside both directories.
