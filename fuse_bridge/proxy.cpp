@@ -12,6 +12,7 @@
 #include <cstring>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace {
 // Linux values, captured before the Redox ABI headers take these names.
@@ -54,18 +55,25 @@ namespace {
         std::vector<Entry> entries; // directories: the listing, taken at offset 0
         std::uint64_t inode { 0 }; // the FUSE inode it was opened on
         bool direct { false }; // opened with FOPEN_DIRECT_IO: Linux keeps none of its data cached
+        bool counted { false }; // in its inode's OpenFiles::cached or ::direct
     };
 
     Handle* handle_of(const Request& r) { return reinterpret_cast<Handle*>(r.fi.fh); }
 
     // The files open on each FUSE inode (core thread only): getattr and setattr of a file whose
-    // name is gone (unlinked while open) go through one of them.
-    std::unordered_multimap<std::uint64_t, Handle*> s_open_files;
+    // name is gone (unlinked while open) go through one of them. `cached` and `direct` count the
+    // `file` handles of each kind (choose_caching).
+    struct OpenFiles {
+        std::unordered_set<Handle*> handles;
+        std::size_t cached { 0 };
+        std::size_t direct { 0 };
+    };
+    std::unordered_map<std::uint64_t, OpenFiles> s_open_files;
 
     void track(Handle* h, std::uint64_t inode)
     {
         h->inode = inode;
-        s_open_files.emplace(inode, h);
+        s_open_files[inode].handles.insert(h);
     }
 
     // How Linux caches a `file` handle's data. A write-only open bypasses the page cache: the
@@ -74,42 +82,40 @@ namespace {
     // so no cached page goes stale while someone reads it: a writer that finds a cached handle
     // open caches too, and any open that finds a direct handle open is direct too. Pages cached
     // before a direct write may outlive it (older kernels keep them; so may a private mapping of
-    // a direct handle), so the inode's next cached open drops them.
+    // a direct handle), so the inode's next cached open drops them. Call after track().
     void choose_caching(InodeTable& inodes, Request& r, Handle* h, std::uint64_t inode)
     {
-        bool cached_open = false;
-        bool direct_open = false;
-        auto [first, last] = s_open_files.equal_range(inode);
-        for (auto it = first; it != last; ++it) {
-            if (it->second != h)
-                (it->second->direct ? direct_open : cached_open) = true;
-        }
+        OpenFiles& open = s_open_files[inode];
         bool write_only = (r.fi.flags & linux_accmode) == linux_wronly;
-        h->direct = direct_open || (write_only && !cached_open);
+        h->direct = open.direct > 0 || (write_only && open.cached == 0);
+        h->counted = true;
         if (h->direct) {
+            ++open.direct;
             r.fi.direct_io = 1;
             inodes.mark_cache_stale(inode);
             return;
         }
+        ++open.cached;
         // The page cache survives close and open (Redox-side writes invalidate it).
         r.fi.keep_cache = !inodes.take_cache_stale(inode);
     }
 
     void untrack(Handle* h)
     {
-        auto [first, last] = s_open_files.equal_range(h->inode);
-        for (auto it = first; it != last; ++it) {
-            if (it->second == h) {
-                s_open_files.erase(it);
-                return;
-            }
-        }
+        auto it = s_open_files.find(h->inode);
+        if (it == s_open_files.end())
+            return;
+        OpenFiles& open = it->second;
+        if (open.handles.erase(h) && h->counted)
+            --(h->direct ? open.direct : open.cached);
+        if (open.handles.empty())
+            s_open_files.erase(it);
     }
 
     Handle* open_file_on(std::uint64_t inode)
     {
         auto it = s_open_files.find(inode);
-        return it == s_open_files.end() ? nullptr : it->second;
+        return it == s_open_files.end() ? nullptr : *it->second.handles.begin();
     }
 
     // The open file a request names (its fi), or for a detached inode any file open on it.
