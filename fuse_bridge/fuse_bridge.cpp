@@ -9,7 +9,6 @@
 #include "request.h"
 
 #include <fcntl.h>
-#include <linux/fuse.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -307,19 +306,6 @@ namespace {
     };
     thread_local Receiving t_receiving;
 
-    // The write_flags of the write request received at `request`. libfuse 3.14 does not pass them
-    // on; a direct write (FOPEN_DIRECT_IO) leaves dropping setuid/setgid to the file system.
-    std::uint32_t write_flags(const char* request)
-    {
-        fuse_in_header header;
-        std::memcpy(&header, request, sizeof header);
-        if (header.opcode != FUSE_WRITE)
-            return 0;
-        fuse_write_in write;
-        std::memcpy(&write, request + sizeof header, sizeof write);
-        return write.write_flags;
-    }
-
     // A write's data stays where /dev/fuse put it: the request keeps the receive buffer and
     // the proxy hands that memory to the file's daemon, the only copy in user space. Data
     // from elsewhere (a pipe, if libfuse spliced) is copied into a pool buffer.
@@ -334,7 +320,6 @@ namespace {
         const fuse_buf& first = in->buf[0];
         auto* bytes = static_cast<char*>(first.mem);
         char* base = t_receiving.buffer;
-        r->kill_suidgid = base && write_flags(base) & FUSE_WRITE_KILL_SUIDGID;
         if (base && !t_receiving.kept && in->count == 1 && in->off == 0 && !(first.flags & FUSE_BUF_IS_FD)
             && bytes >= base && bytes + size <= base + BufferPool::buffer_size) {
             r->data.adopt(pool, base, bytes, size);

@@ -411,6 +411,17 @@ namespace {
     // utimensat: the core takes explicit times only, so UTIME_OMIT is the time the file has and
     // UTIME_NOW the clock's. Setting both to now is allowed to anyone who may write the file, not
     // only its owner (POSIX): that case is checked here and done with root's rights.
+    // Makes `call` as (uid, gid) instead of the Linux caller, for what Linux allows and the
+    // file servers' one-group, owner-only rules do not; then the caller's identity again.
+    template<typename Call>
+    long as_identity(const Request& r, std::uint32_t uid, std::uint32_t gid, Call call)
+    {
+        kernel::set_current_identity(uid, gid);
+        long e = call();
+        kernel::set_current_identity(r.uid, r.gid);
+        return e;
+    }
+
     long set_times(const Request& r, int fd)
     {
         redox::Stat current {};
@@ -443,10 +454,7 @@ namespace {
             return sys::futimens(fd, times);
         if (!permits(current, r.uid, r.gid, 2))
             return -redox::EACCES;
-        kernel::set_current_identity(0, 0);
-        long e = sys::futimens(fd, times);
-        kernel::set_current_identity(r.uid, r.gid);
-        return e;
+        return as_identity(r, 0, 0, [&] { return sys::futimens(fd, times); });
     }
 
     // chown: the file servers know one group per caller; a Linux owner may also give the file
@@ -459,10 +467,7 @@ namespace {
             && std::find(r.groups.begin(), r.groups.end(), r.attr.st_gid) != r.groups.end();
         if (!supplementary)
             return sys::fchown(fd, uid, gid);
-        kernel::set_current_identity(r.uid, static_cast<std::uint32_t>(r.attr.st_gid));
-        long e = sys::fchown(fd, uid, gid);
-        kernel::set_current_identity(r.uid, r.gid);
-        return e;
+        return as_identity(r, r.uid, static_cast<std::uint32_t>(r.attr.st_gid), [&] { return sys::fchown(fd, uid, gid); });
     }
 
     // chmod. Linux drops setuid/setgid itself when someone who is not the owner writes or
@@ -480,31 +485,7 @@ namespace {
             = (current.st_mode & 07777 & ~06000u) == mode && (current.st_mode & 06000) && r.uid != current.st_uid;
         if (!only_drops_privileges || !permits(current, r.uid, r.gid, 2))
             return sys::fchmod(fd, mode);
-        kernel::set_current_identity(0, 0);
-        long e = sys::fchmod(fd, mode);
-        kernel::set_current_identity(r.uid, r.gid);
-        return e;
-    }
-
-    // Linux's rule for a write by someone without CAP_FSETID: setuid goes, and setgid when the
-    // file is group-executable or the writer is not in its group (only the primary group is
-    // known here, so a member through a supplementary group loses it too: the safe side). The
-    // handle is open for writing, so the writer may.
-    long drop_privileges_for_write(const Request& r, int fd)
-    {
-        redox::Stat current {};
-        if (long e = sys::fstat(fd, current); e < 0)
-            return e;
-        ulong mode = current.st_mode & 07777;
-        ulong kept = mode & ~04000ul;
-        if ((kept & 02000) && ((kept & 00010) || r.gid != current.st_gid))
-            kept &= ~02000ul;
-        if (kept == mode)
-            return 0;
-        kernel::set_current_identity(0, 0);
-        long e = sys::fchmod(fd, kept);
-        kernel::set_current_identity(r.uid, r.gid);
-        return e;
+        return as_identity(r, 0, 0, [&] { return sys::fchmod(fd, mode); });
     }
 
     void do_setattr(Shared& shared, Request& r)
@@ -807,10 +788,6 @@ namespace {
             return (void)fuse_reply_buf(r.req, buffer.data(), static_cast<std::size_t>(n));
         }
         case Op::Write: {
-            if (r.kill_suidgid && !handle_of(r)->synthetic) { // schemes have no setuid files
-                if (long e = drop_privileges_for_write(r, handle_of(r)->fd); e < 0)
-                    return (void)fuse_reply_err(r.req, error_of(e));
-            }
             long n = pwrite_handle(r, *handle_of(r), r.data.data(), r.data.size(), static_cast<std::uint64_t>(r.offset));
             if (n < 0)
                 return (void)fuse_reply_err(r.req, error_of(n));
@@ -840,13 +817,13 @@ namespace {
             return reply_entry(shared, r, r.path);
         }
         case Op::Mknod: {
-            // Files, FIFOs and sockets (Linux gives the last two their meaning: the kernel's
-            // pipes and Unix sockets). Redox has no device nodes: devices are schemes.
-            ulong type = S_ISREG(r.mode) ? 0 : S_ISFIFO(r.mode) ? redox::MODE_FIFO : S_ISSOCK(r.mode) ? redox::MODE_SOCK : ~0ul;
-            if (type == ~0ul)
-                return (void)fuse_reply_err(r.req, redox::EPERM);
-            ulong access = type ? redox::O_RDONLY | redox::O_STAT : redox::O_WRONLY;
-            long fd = sys::open(r.path.c_str(), redox::O_CREAT | redox::O_EXCL | access | type | (r.mode & 07777));
+            // The type goes to the file server as it is (Linux's type bits are Redox's): it makes
+            // files, FIFOs and sockets (Linux gives the last two their meaning: the kernel's
+            // pipes and Unix sockets) and refuses device nodes (EPERM: devices are schemes).
+            static_assert(S_IFIFO == redox::MODE_FIFO && S_IFSOCK == redox::MODE_SOCK && S_IFCHR == redox::MODE_CHR
+                && S_IFBLK == redox::MODE_BLK && S_IFREG == redox::MODE_FILE);
+            ulong mode = r.mode & (S_IFMT | 07777);
+            long fd = sys::open(r.path.c_str(), redox::O_CREAT | redox::O_EXCL | redox::O_WRONLY | mode);
             if (fd < 0)
                 return (void)fuse_reply_err(r.req, error_of(fd));
             sys::close(static_cast<int>(fd));

@@ -140,7 +140,7 @@ struct Request : kernel::HostRequest {
     std::uint32_t gid { 0 };
     std::string path; // the inode's (or parent + name) Redox path; empty: removed (see detached)
     bool detached { false }; // the inode's name is gone: serve it through a file open on it
-    std::vector<std::string> other_paths; // the inode's other names (hard links), for path_reachable
+    std::vector<std::string> other_paths; // the inode's other names (hard links): use_reachable_path
     std::string path2; // rename/link: the new path; symlink: the target
     std::uint64_t inode { 0 };
     bool has_fi { false };
@@ -152,7 +152,6 @@ struct Request : kernel::HostRequest {
     off_t offset { 0 };
     std::size_t size { 0 };
     DataBuffer data;
-    bool kill_suidgid { false }; // write: the writer may not keep setuid/setgid (no CAP_FSETID)
     std::vector<std::uint32_t> groups; // setattr of the group: the caller's supplementary groups
     // Core thread only: the proxy serving it (0 while queued), and whether Linux gave up on it
     // (the caller got a signal: fuse_req_interrupt_func).

@@ -50,6 +50,17 @@ inline u32 mode_after_chown(u32 mode)
     return mode;
 }
 
+// The mode after a write by someone other than root, as Linux (a write by anyone without
+// CAP_FSETID): setuid goes, and setgid when the file is group-executable or the writer is not
+// in its group. Linux's own FUSE writes rely on this too (fuse_bridge's direct writes).
+inline u32 mode_after_write(u32 mode, u32 file_gid, u32 writer_gid)
+{
+    mode &= ~04000u;
+    if ((mode & 00010) || file_gid != writer_gid)
+        mode &= ~02000u;
+    return mode;
+}
+
 inline u8 dirent_kind(u32 mode)
 {
     switch (mode & redox::MODE_TYPE) {

@@ -411,12 +411,13 @@ ErrorOr<Node*> Memfs::create_node(Node& parent, StringView name, u32 mode, Cred 
     return node;
 }
 
-ErrorOr<u64> Memfs::new_handle(Node& node, u64 flags, String path)
+ErrorOr<u64> Memfs::new_handle(Node& node, u64 flags, String path, Cred opener)
 {
     auto* handle = new Handle;
     handle->node = &node;
     handle->flags = flags;
     handle->path = static_cast<String&&>(path);
+    handle->opener = opener;
     ++node.open_count;
     for (usize i = 0; i < m_handles.size(); ++i) {
         if (!m_handles[i]) {
@@ -471,7 +472,7 @@ ErrorOr<u64> Memfs::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
         String full = join(lookup.canon, lookup.name.view());
         if (node->is_special())
             flags |= O_STAT; // nothing to read or write: its creator gets the node
-        return new_handle(*node, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full));
+        return new_handle(*node, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full), cred);
     }
 
     if (exclusive)
@@ -497,7 +498,7 @@ ErrorOr<u64> Memfs::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
         touch_modified(*node);
     }
     String full = lookup.parent ? join(lookup.canon, lookup.name.view()) : join(lookup.canon);
-    return new_handle(*node, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full));
+    return new_handle(*node, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full), cred);
 }
 
 ErrorOr<void> Memfs::mkdir(StringView path, u32 mode, Cred cred)
@@ -524,7 +525,7 @@ ErrorOr<u64> Memfs::dup(u64 number, StringView arg)
     Handle* handle = TRY(handle_for(number));
     if (!arg.is_empty())
         return err(EINVAL);
-    return new_handle(*handle->node, handle->flags, handle->path);
+    return new_handle(*handle->node, handle->flags, handle->path, handle->opener);
 }
 
 // ---- data ---------------------------------------------------------------------------------
@@ -564,6 +565,8 @@ ErrorOr<usize> Memfs::write(u64 number, const void* buffer, usize length, u64 of
         return err(EINVAL); // opened as a node (O_SYMLINK): it holds no data
     if (length == 0)
         return usize(0);
+    if (!handle->opener.is_root() && (node.mode & 06000))
+        node.mode = file_server::mode_after_write(node.mode, node.gid, handle->opener.gid);
     u64 size = node.data.size();
     u64 limit = size + (m_capacity - m_used); // the largest size this file may reach
     if (node.is_symlink())

@@ -171,6 +171,7 @@ private:
         Node* node { nullptr };
         u64 flags { 0 };
         String path; // canonical, without the leading '/' ("" for the root)
+        Cred opener; // who opened it: a write by someone other than root drops setuid/setgid
     };
     struct Lookup {
         Node* parent { nullptr }; // directory holding the last component; null for the root / ".."
@@ -193,7 +194,7 @@ private:
     void detach(Node& dir, StringView name);
     void release(Node* node); // frees the node once it has neither links nor handles
     void destroy_tree(Node* node);
-    ErrorOr<u64> new_handle(Node& node, u64 flags, String path);
+    ErrorOr<u64> new_handle(Node& node, u64 flags, String path, Cred opener);
     ErrorOr<void> resize_data(Node& node, u64 size);
     void touch_modified(Node& node);
 

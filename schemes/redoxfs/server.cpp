@@ -225,10 +225,11 @@ ErrorOr<void> Server::walk(u64 dir_handle, StringView path, bool follow_last, Cr
     return {};
 }
 
-ErrorOr<u64> Server::new_handle(u32 id, u64 flags, String path)
+ErrorOr<u64> Server::new_handle(u32 id, u64 flags, String path, Cred opener)
 {
     auto* handle = new Handle;
     handle->id = id;
+    handle->opener = opener;
     if (id != GONE)
         m_fs.hold(id); // keeps the file alive if it is removed while open
     handle->flags = flags;
@@ -291,7 +292,7 @@ ErrorOr<u64> Server::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
         String full = join(lookup.canon, lookup.name.view());
         if (file_server::is_special(type))
             flags |= O_STAT; // nothing to read or write: its creator gets the node
-        return new_handle(id, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full));
+        return new_handle(id, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full), cred);
     }
 
     if (exclusive)
@@ -314,7 +315,7 @@ ErrorOr<u64> Server::open(StringView path, u64 flags, Cred cred, u64 dir_handle)
     if (truncate && node.size)
         TRY(m_fs.truncate(lookup.node, 0));
     String full = lookup.parent ? join(lookup.canon, lookup.name.view()) : join(lookup.canon);
-    return new_handle(lookup.node, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full));
+    return new_handle(lookup.node, flags & ~u64(O_CREAT | O_EXCL | O_TRUNC), static_cast<String&&>(full), cred);
 }
 
 ErrorOr<void> Server::close(u64 number)
@@ -335,7 +336,7 @@ ErrorOr<u64> Server::dup(u64 number, StringView arg)
     Handle* handle = TRY(handle_for(number));
     if (!arg.is_empty())
         return err(EINVAL);
-    return new_handle(handle->id, handle->flags, handle->path);
+    return new_handle(handle->id, handle->flags, handle->path, handle->opener);
 }
 
 // ---- data ---------------------------------------------------------------------------------
@@ -369,6 +370,8 @@ ErrorOr<usize> Server::write(u64 number, const void* buffer, usize length, u64 o
         return err(EINVAL); // opened as a node (O_SYMLINK): it holds no data
     if (length == 0)
         return usize(0);
+    if (!handle->opener.is_root() && (st.mode & 06000))
+        TRY(m_fs.chmod(id, file_server::mode_after_write(st.mode, st.gid, handle->opener.gid) & MODE_PERM));
     if (is_symlink_mode(st.mode)) {
         if (offset >= memfs::PATH_MAX - 1)
             return err(ENAMETOOLONG);

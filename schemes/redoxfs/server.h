@@ -59,6 +59,7 @@ private:
         u32 id { GONE };
         u64 flags { 0 };
         String path; // canonical, without the leading '/' ("" for the root)
+        Cred opener; // who opened it: a write by someone other than root drops setuid/setgid
     };
     struct Lookup {
         u32 parent { 0 }; // directory holding the last component; 0 for the root / ".."
@@ -84,7 +85,7 @@ private:
     static String join(const Vector<String>& components, StringView last = {});
     static bool permits(const NodeStat& node, Cred cred, u32 want);
     static bool sticky_denies(const NodeStat& dir, const NodeStat& victim, Cred cred);
-    ErrorOr<u64> new_handle(u32 id, u64 flags, String path);
+    ErrorOr<u64> new_handle(u32 id, u64 flags, String path, Cred opener);
     void forget_if_freed(u32 id);
 
     FileSystem& m_fs;

@@ -320,6 +320,27 @@ TEST_CASE("memfs: permissions")
     CHECK(!f.fs.unlinkat(ROOT_HANDLE, "tmp/users", 0, USER).is_error());
 }
 
+TEST_CASE("memfs: a write by someone other than root drops setuid and setgid, as Linux")
+{
+    Fixture f;
+    write_file(f.fs, "tmp/s", "x", ROOT, 06777);
+    u64 h = must_open(f.fs, "tmp/s", O_WRONLY); // root keeps them
+    CHECK(f.fs.write(h, "y", 1, 0).value() == 1);
+    CHECK(!f.fs.close(h).is_error());
+    CHECK((stat_of(f.fs, "tmp/s").st_mode & 07777) == 06777);
+    h = must_open(f.fs, "tmp/s", O_WRONLY, USER);
+    CHECK(f.fs.write(h, "z", 1, 0).value() == 1);
+    CHECK(!f.fs.close(h).is_error());
+    CHECK((stat_of(f.fs, "tmp/s").st_mode & 07777) == 0777);
+    // setgid without group execute stays for a writer in the file's group.
+    write_file(f.fs, "tmp/g", "x", ROOT, 02766);
+    CHECK(!f.fs.close(must_open(f.fs, "tmp/g", O_STAT | O_RDONLY)).is_error());
+    h = must_open(f.fs, "tmp/g", O_WRONLY, Cred { 1000, 0 });
+    CHECK(f.fs.write(h, "z", 1, 0).value() == 1);
+    CHECK(!f.fs.close(h).is_error());
+    CHECK((stat_of(f.fs, "tmp/g").st_mode & 07777) == 02766);
+}
+
 TEST_CASE("memfs: fchmod, fchown, futimens")
 {
     Fixture f;
