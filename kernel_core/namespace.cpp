@@ -2,21 +2,12 @@
 
 namespace kernel {
 
-static int compare(StringView a, StringView b)
-{
-    usize n = ktl::min(a.length(), b.length());
-    int c = n ? ktl::compare_bytes(a.chars(), b.chars(), n) : 0;
-    if (c)
-        return c;
-    return a.length() < b.length() ? -1 : a.length() > b.length() ? 1 : 0;
-}
-
 Scheme* Namespace::find(StringView name) const
 {
     usize low = 0, high = m_entries.size();
     while (low < high) {
         usize mid = (low + high) / 2;
-        int c = compare(m_entries[mid].name.view(), name);
+        int c = m_entries[mid].name.view().compare(name);
         if (c == 0)
             return m_entries[mid].scheme.ptr();
         if (c < 0)
@@ -30,7 +21,7 @@ Scheme* Namespace::find(StringView name) const
 ErrorOr<void> Namespace::insert(StringView name, ktl::RefPtr<Scheme> scheme)
 {
     usize at = 0;
-    while (at < m_entries.size() && compare(m_entries[at].name.view(), name) < 0)
+    while (at < m_entries.size() && m_entries[at].name.view() < name)
         ++at;
     if (at < m_entries.size() && m_entries[at].name == name)
         return errno_error(redox::EEXIST);

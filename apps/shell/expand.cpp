@@ -11,18 +11,11 @@ static bool is_special_parameter(char c)
     return c == '?' || c == '$' || c == '!' || c == '#' || c == '@' || c == '*' || c == '-' || (c >= '0' && c <= '9');
 }
 
-// Byte-wise ordering for sorting glob results (as the C locale does).
-static bool less_than(StringView a, StringView b)
-{
-    usize common = ktl::min(a.length(), b.length());
-    int order = common ? ktl::compare_bytes(a.chars(), b.chars(), common) : 0;
-    return order < 0 || (order == 0 && a.length() < b.length());
-}
-
+// Glob results in byte order (as the C locale sorts them).
 static void sort_strings(Vector<String>& strings)
 {
     for (usize i = 1; i < strings.size(); ++i) {
-        for (usize j = i; j > 0 && less_than(strings[j].view(), strings[j - 1].view()); --j) {
+        for (usize j = i; j > 0 && strings[j].view() < strings[j - 1].view(); --j) {
             String swap = std::move(strings[j]);
             strings[j] = std::move(strings[j - 1]);
             strings[j - 1] = std::move(swap);

@@ -21,13 +21,16 @@ public:
     {
         return m_length == other.m_length && (m_length == 0 || compare_bytes(m_chars, other.m_chars, m_length) == 0);
     }
-    // Byte order, as `LC_ALL=C ls` sorts: a proper prefix comes first.
-    bool operator<(StringView other) const
+    // Byte order, as `LC_ALL=C ls` sorts: a proper prefix comes first. <0, 0 or >0.
+    int compare(StringView other) const
     {
         usize n = m_length < other.m_length ? m_length : other.m_length;
-        int c = compare_bytes(m_chars, other.m_chars, n);
-        return c < 0 || (c == 0 && m_length < other.m_length);
+        int c = n ? compare_bytes(m_chars, other.m_chars, n) : 0;
+        if (c)
+            return c;
+        return m_length < other.m_length ? -1 : m_length > other.m_length ? 1 : 0;
     }
+    bool operator<(StringView other) const { return compare(other) < 0; }
     bool starts_with(StringView prefix) const
     {
         return prefix.m_length <= m_length && StringView(m_chars, prefix.m_length) == prefix;

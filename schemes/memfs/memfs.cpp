@@ -9,17 +9,6 @@ namespace {
 
     Error err(int code) { return Error::from_errno(code); }
 
-    int compare_names(StringView a, StringView b)
-    {
-        usize n = ktl::min(a.length(), b.length());
-        int c = n ? ktl::compare_bytes(a.chars(), b.chars(), n) : 0;
-        if (c)
-            return c;
-        if (a.length() == b.length())
-            return 0;
-        return a.length() < b.length() ? -1 : 1;
-    }
-
     constexpr u32 R = 4;
     constexpr u32 W = 2;
     constexpr u32 X = 1;
@@ -208,7 +197,7 @@ isize Memfs::find_entry(const Node& dir, StringView name, usize& insert_at)
     usize high = dir.entries.size();
     while (low < high) {
         usize mid = low + (high - low) / 2;
-        int c = compare_names(dir.entries[mid].name.view(), name);
+        int c = dir.entries[mid].name.view().compare(name);
         if (c == 0) {
             insert_at = mid;
             return static_cast<isize>(mid);
@@ -561,8 +550,6 @@ ErrorOr<usize> Memfs::write(u64 number, const void* buffer, usize length, u64 of
         return err(EFAULT);
     if (handle->flags & O_APPEND)
         offset = node.data.size();
-    if (node.is_special())
-        return err(EINVAL); // opened as a node (O_SYMLINK): it holds no data
     if (length == 0)
         return usize(0);
     if (!handle->opener.is_root() && (node.mode & 06000))

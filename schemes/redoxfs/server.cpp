@@ -366,8 +366,6 @@ ErrorOr<usize> Server::write(u64 number, const void* buffer, usize length, u64 o
     auto [handle, id, st] = TRY(data_access(number, O_WRONLY, !length || buffer));
     if (handle->flags & O_APPEND)
         offset = st.size;
-    if (file_server::is_special(st.mode))
-        return err(EINVAL); // opened as a node (O_SYMLINK): it holds no data
     if (length == 0)
         return usize(0);
     if (!handle->opener.is_root() && (st.mode & 06000))

@@ -47,6 +47,8 @@ void check(Server& fs, Cred root, Cred user)
     REQUIRE_FALSE(node.is_error());
     char buffer[8];
     CHECK(fs.read(node.value(), buffer, sizeof buffer, 0).value() == 0);
+    CHECK(error_of(fs.write(node.value(), "x", 1, 0)) == EBADF);
+    CHECK(error_of(fs.open("tmp/fifo", O_SYMLINK | O_RDWR | O_NOFOLLOW, root)) == EINVAL);
     // Metadata changes, rename and links work as on any node.
     CHECK_FALSE(fs.fchmod(node.value(), 0600, user).is_error());
     CHECK_FALSE(fs.frename(node.value(), "tmp/fifo2", user).is_error());
