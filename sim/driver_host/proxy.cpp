@@ -88,9 +88,9 @@ namespace {
             wire::Exit exit {};
             if (last.type != wire::Type::Exit || !last.fixed(exit))
                 continue;
-            note_exit(proxy, exit);
             if (exit.how == wire::EXITED) // no reaped status to say otherwise
                 sys::exit(exit.value & 0xff);
+            note_exit(proxy, exit);
         }
         end_by_signal(proxy.connection->announced_signal ? proxy.connection->announced_signal : redox::SIGKILL);
     }

@@ -126,16 +126,19 @@ void host_source_clear()
     s_source_serve = nullptr;
 }
 
-int host_source_fd() { return s_source_fd; }
+namespace {
 
-void host_source_serve()
-{
-    if (s_source_fd < 0)
-        return;
-    s_source_served_ns = steady_ns();
-    if (!s_source_serve())
-        host_source_clear();
-}
+    // Serves the host source (host_source_set) and notes when.
+    void serve_source()
+    {
+        if (s_source_fd < 0)
+            return;
+        s_source_served_ns = steady_ns();
+        if (!s_source_serve())
+            host_source_clear();
+    }
+
+} // namespace
 
 bool host_source_poll()
 {
@@ -144,7 +147,7 @@ bool host_source_poll()
     pollfd fd { s_source_fd, POLLIN, 0 };
     if (poll(&fd, 1, 0) <= 0)
         return false;
-    host_source_serve();
+    serve_source();
     return true;
 }
 
@@ -169,7 +172,7 @@ void host_work_wait(const timespec* timeout, int input_fd)
     if (work >= 0)
         sleep_end(ready > 0 && (fds[work_index].revents & POLLIN));
     if (ready > 0 && source >= 0 && (fds[source_index].revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)))
-        host_source_serve();
+        serve_source();
 }
 
 } // namespace sim
@@ -179,7 +182,7 @@ namespace hal {
 void run_host_work()
 {
     if (s_source_fd >= 0 && steady_ns() - s_source_served_ns >= SOURCE_BUSY_PERIOD_NS)
-        sim::host_source_serve();
+        sim::serve_source();
     if (!s_pending.load(std::memory_order_acquire))
         return;
     std::deque<std::function<void()>> batch;

@@ -42,8 +42,6 @@ void host_work_wait(const timespec* timeout, int input_fd = -1);
 // cleared). One source; set before the kernel runs, cleared after.
 void host_source_set(int fd, std::function<bool()> serve);
 void host_source_clear();
-int host_source_fd(); // -1 when none
-void host_source_serve();
 // Serves the source if it is readable now (a poll, no waiting); whether it was.
 bool host_source_poll();
 // Whether work is queued (any thread), when work last ran (steady clock ns), and the time

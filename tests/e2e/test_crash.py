@@ -19,9 +19,8 @@ import threading
 import time
 import unittest
 
-from simrun import BINARY, ROOT, mount_args
+from simrun import BINARY, FSCK, ROOT, mount_args
 
-FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(ROOT, "build", "sim", "redoxfs-fsck"))
 EXTRACT = os.environ.get("REDOXFS_EXTRACT", os.path.join(ROOT, "build", "sim", "redoxfs-extract"))
 ITERATIONS = int(os.environ.get("REDOX_CRASH_ITERATIONS", "50"))
 SEED = int(os.environ.get("REDOX_CRASH_SEED", "20261126"))

@@ -12,7 +12,7 @@ import time
 import unittest
 
 from console import Console
-from simrun import BINARY, ROOT, mount_args
+from simrun import BINARY, FSCK, mount_args
 
 HAVE_FUSE = os.path.exists("/dev/fuse")
 NOBODY = ["setpriv", "--reuid=1000", "--regid=1000", "--clear-groups"]
@@ -41,6 +41,15 @@ def wait_for_mount(mnt, process, timeout=15):
 
 def sh(command, **kwargs):
     return subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=30, **kwargs)
+
+
+def err(action):
+    """0, or the errno action() raised."""
+    try:
+        action()
+        return 0
+    except OSError as e:
+        return e.errno
 
 
 @unittest.skipUnless(HAVE_FUSE, "no /dev/fuse on this machine")
@@ -76,6 +85,17 @@ class MountedSim(unittest.TestCase):
     def path(self, *parts):
         return os.path.join(self.mnt, *parts)
 
+    def assert_alive(self):
+        """The simulator runs, and the mount serves a synthetic scheme and `file`."""
+        self.assertIsNone(self.sim.poll())
+        with open(self.path("scheme", "sys", "uname")) as f:
+            self.assertIn("Redox", f.read())
+        name = self.path("tmp", "alive")
+        with open(name, "w") as f:
+            f.write("ok")
+        with open(name) as f:
+            self.assertEqual(f.read(), "ok")
+
 
 class Namespace(MountedSim):
     def test_root_shows_the_redox_tree_and_schemes(self):
@@ -110,14 +130,15 @@ class Namespace(MountedSim):
 
 
 class Interrupts(MountedSim):
-    def block_readers(self, count):
-        """`count` cat processes blocked in an event queue's read (it waits for an event)."""
-        readers = [subprocess.Popen(["cat", self.path("scheme", "event")], stdout=subprocess.DEVNULL,
+    def block_readers(self, readers, count):
+        """Adds `count` cat processes blocked in an event queue's read (it waits for an event)
+        to `readers` (the caller kills them, also when this fails)."""
+        started = [subprocess.Popen(["cat", self.path("scheme", "event")], stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL) for _ in range(count)]
+        readers += started
         time.sleep(0.5)
-        for reader in readers:
+        for reader in started:
             self.assertIsNone(reader.poll())  # really blocked
-        return readers
 
     def proxies(self):
         with open(self.path("scheme", "sys", "context")) as f:
@@ -127,7 +148,7 @@ class Interrupts(MountedSim):
         # More blocked readers than the initial proxy pool, while other requests keep being answered.
         readers = []
         try:
-            readers = self.block_readers(12)
+            self.block_readers(readers, 12)
             start = time.monotonic()
             self.assertIn("bin", os.listdir(self.mnt))
             with open(self.path("scheme", "sys", "uname")) as f:
@@ -139,14 +160,12 @@ class Interrupts(MountedSim):
             for reader in readers:
                 reader.wait(timeout=5)
             # The bridge and the simulator keep working.
-            self.assertIsNone(self.sim.poll())
             for _ in range(20):
-                with open(self.path("scheme", "sys", "uname")) as f:
-                    self.assertIn("Redox", f.read())
+                self.assert_alive()
             # The proxies that were blocked are free: as many new blocked readers take them
             # instead of starting 12 new proxies (a spare starts when the last idle one is taken).
             before = self.proxies()
-            readers += self.block_readers(12)
+            self.block_readers(readers, 12)
             self.assertLess(self.proxies() - before, 6)
         finally:
             for reader in readers:
@@ -546,39 +565,22 @@ class OddPrograms(MountedSim):
     def sim_args(self):
         return ["--image", os.path.join(self.tmp, "disk.img"), "--image-size", "256M"]
 
-    def errno_of(self, action):
-        try:
-            action()
-        except OSError as e:
-            return e.errno
-        return 0
-
-    def assert_alive(self):
-        self.assertIsNone(self.sim.poll())
-        with open(self.path("scheme", "sys", "uname")) as f:
-            self.assertIn("Redox", f.read())
-        name = self.path("tmp", "alive")
-        with open(name, "w") as f:
-            f.write("ok")
-        with open(name) as f:
-            self.assertEqual(f.read(), "ok")
-
     def test_seeks_limits_and_wrong_kinds(self):
         fifo = self.path("tmp", "fifo")
         os.mkfifo(fifo)
         fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
-        self.assertEqual(self.errno_of(lambda: os.lseek(fd, 10, os.SEEK_SET)), errno.ESPIPE)
+        self.assertEqual(err(lambda: os.lseek(fd, 10, os.SEEK_SET)), errno.ESPIPE)
         os.close(fd)
         big = self.path("tmp", "big")
         fd = os.open(big, os.O_WRONLY | os.O_CREAT, 0o644)
         # RedoxFS files end at 64 TiB; the image's 256 MiB end a write with ENOSPC.
-        self.assertEqual(self.errno_of(lambda: os.pwrite(fd, b"x", 1 << 47)), errno.EFBIG)
-        self.assertEqual(self.errno_of(lambda: os.ftruncate(fd, 1 << 47)), errno.EFBIG)
+        self.assertEqual(err(lambda: os.pwrite(fd, b"x", 1 << 47)), errno.EFBIG)
+        self.assertEqual(err(lambda: os.ftruncate(fd, 1 << 47)), errno.EFBIG)
         chunk = b"z" * (1 << 20)
         written = 0
         error = 0
         while written < (512 << 20) and not error:
-            error = self.errno_of(lambda: os.write(fd, chunk))
+            error = err(lambda: os.write(fd, chunk))
             written += len(chunk) if not error else 0
         self.assertEqual(error, errno.ENOSPC)
         self.assertGreater(written, 64 << 20)
@@ -586,9 +588,9 @@ class OddPrograms(MountedSim):
         os.unlink(big)  # and the space comes back
         with open(self.path("tmp", "after"), "wb") as f:
             f.write(b"y" * (64 << 20))
-        self.assertEqual(self.errno_of(lambda: os.listdir(self.path("tmp", "after"))), errno.ENOTDIR)
-        self.assertEqual(self.errno_of(lambda: open(self.path("scheme", "no-such-scheme"))), errno.ENOENT)
-        self.assertEqual(self.errno_of(lambda: open(self.path("scheme", "sys", "uname"), "w").write("x")),
+        self.assertEqual(err(lambda: os.listdir(self.path("tmp", "after"))), errno.ENOTDIR)
+        self.assertEqual(err(lambda: open(self.path("scheme", "no-such-scheme"))), errno.ENOENT)
+        self.assertEqual(err(lambda: open(self.path("scheme", "sys", "uname"), "w").write("x")),
                          errno.EACCES)
         self.assert_alive()
 
@@ -654,7 +656,6 @@ class OddPrograms(MountedSim):
 STRESSORS = ["dir", "dentry", "rename", "link", "symlink", "chmod", "utime", "fstat", "open", "hdd",
              "access", "chdir", "copy-file", "dirdeep", "dirmany", "filename", "getdent", "iomix",
              "touch", "seek", "flock", "lockf", "fcntl", "mknod", "mmap", "io", "sync-file"]
-FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(ROOT, "build", "sim", "redoxfs-fsck"))
 
 
 @unittest.skipUnless(shutil.which("stress-ng"), "stress-ng is not installed (scripts/install-deps.sh)")

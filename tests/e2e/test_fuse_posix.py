@@ -15,7 +15,7 @@ import unittest
 import shutil
 
 from simrun import BINARY, mount_args
-from test_fuse import HAVE_FUSE, force_unmount, wait_for_mount
+from test_fuse import HAVE_FUSE, err, force_unmount, wait_for_mount
 
 USER = (1000, 1000)  # an unprivileged Linux user
 OTHER = (1001, 1001)  # another one
@@ -60,15 +60,6 @@ def as_user(ids, action):
         os._exit(code)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
-
-
-def err(action):
-    """0, or the errno action() raised."""
-    try:
-        action()
-        return 0
-    except OSError as e:
-        return e.errno
 
 
 def touch(path, data=b""):

@@ -8,9 +8,8 @@ import tempfile
 import time
 import unittest
 
-from simrun import BINARY, ROOT, run
+from simrun import BINARY, FSCK, run
 
-FSCK = os.environ.get("REDOXFS_FSCK", os.path.join(ROOT, "build", "sim", "redoxfs-fsck"))
 
 
 class Persistence(unittest.TestCase):

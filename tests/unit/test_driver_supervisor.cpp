@@ -603,7 +603,7 @@ TEST_CASE("driverd: the watchdog kills a driver whose scheme stops answering")
 
 TEST_CASE("driverd: a driver whose scheme never appears is killed by the watchdog")
 {
-    auto run = boot_fs([] {
+    boot_fs([] {
         // Serves test.other, not the configured scheme.
         configure("wrong",
             "command=/scheme/initfs/bin/test-drv-serve test.other\nscheme=test.wrong\nwatchdog_ms=300\n"
