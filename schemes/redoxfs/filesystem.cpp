@@ -397,13 +397,13 @@ ErrorOr<void> FileSystem::write_run(Node* node, u64 first, u64 count, const u8* 
     // Blocks of the running transaction are overwritten in place; the others go to new blocks.
     u64* addrs = m_run->addrs;
     bool* fresh = m_run->fresh;
-    u64 fresh_count = 0;
+    bool all_fresh = true;
     for (u64 i = 0; i < count; ++i) {
         fresh[i] = slots[i]->is_null() || !is_owned(slots[i]->addr);
-        fresh_count += fresh[i];
+        all_fresh = all_fresh && fresh[i];
     }
     // A run of new blocks goes to one extent when there is one (see allocate_extent).
-    if (u64 extent = fresh_count == count ? allocate_extent(count) : 0) {
+    if (u64 extent = all_fresh ? allocate_extent(count) : 0) {
         for (u64 i = 0; i < count; ++i)
             addrs[i] = extent + i;
     } else {
@@ -480,29 +480,34 @@ ErrorOr<u64> FileSystem::allocate()
     return fail(ENOSPC, "no free block");
 }
 
+bool FileSystem::range_free(u64 first, u64 count) const
+{
+    for (u64 a = first, end = first + count; a < end;) {
+        u64 bit = a % 64;
+        u64 n = ktl::min<u64>(64 - bit, end - a);
+        u64 mask = (n == 64 ? ~0ull : (1ull << n) - 1) << bit;
+        if ((m_bits[a / 64] | m_committed[a / 64]) & mask)
+            return false;
+        a += n;
+    }
+    return true;
+}
+
 u64 FileSystem::allocate_extent(u64 count)
 {
-    // Free in the running transaction and in the last commit (a block it freed stays
-    // reserved until the next one). A group is four bitmap words.
-    auto free_range = [&](u64 first, u64 n) {
-        for (u64 a = first; a < first + n; ++a)
-            if (is_used(a) || is_committed(a))
-                return false;
-        return true;
-    };
     u64 first = 0;
     u64 within = m_data_cursor % RUN_BLOCKS;
     if (within != 0 && within + count <= RUN_BLOCKS && m_data_cursor + count <= m_header.size
-        && free_range(m_data_cursor, count)) {
+        && range_free(m_data_cursor, count)) {
         first = m_data_cursor; // the rest of the group the last extent started
     } else {
-        // The lowest wholly free group. Groups below m_group_hint are in use; it moves back
-        // when blocks become free (release, commit).
-        for (u64 g = m_group_hint; g < m_header.size / RUN_BLOCKS && !first; ++g) {
-            if (free_range(g * RUN_BLOCKS, RUN_BLOCKS))
-                first = g * RUN_BLOCKS;
-            else if (g == m_group_hint)
-                ++m_group_hint;
+        // The lowest wholly free group (group 0 never is: the header ring). Groups below
+        // m_group_hint are in use; it moves back when blocks become free (release, commit).
+        for (; m_group_hint < m_header.size / RUN_BLOCKS; ++m_group_hint) {
+            if (range_free(m_group_hint * RUN_BLOCKS, RUN_BLOCKS)) {
+                first = m_group_hint * RUN_BLOCKS;
+                break;
+            }
         }
     }
     if (!first)

@@ -174,6 +174,9 @@ private:
     void release(u64 addr);
     bool is_used(u64 addr) const { return m_bits[addr / 64] >> (addr % 64) & 1; }
     bool is_committed(u64 addr) const { return m_committed[addr / 64] >> (addr % 64) & 1; }
+    // Whether blocks [first, first + count) are free in the running transaction and in the last
+    // commit (a block it freed stays reserved until the next one): a bitmap word at a time.
+    bool range_free(u64 first, u64 count) const;
     bool is_owned(u64 addr) const { return is_used(addr) && !is_committed(addr); }
     u64 allocatable() const;
     ErrorOr<void> ensure_space(u64 blocks, bool removal = false);
