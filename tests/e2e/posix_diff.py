@@ -53,6 +53,45 @@ def outcome(action):
     return ("ok", result)
 
 
+def open_and_use(path, flags, mode):
+    """Opens (never blocking on a FIFO), writes a line when writable, else reads."""
+    fd = os.open(path, flags | os.O_NONBLOCK, mode)
+    try:
+        if flags & (os.O_WRONLY | os.O_RDWR):
+            return os.write(fd, b"data\n")
+        if not stat.S_ISDIR(os.fstat(fd).st_mode):
+            return os.read(fd, 64)
+        return "dir"
+    finally:
+        os.close(fd)
+
+
+# Each call: what it does given a path maker `p` and its arguments `a` (random_call makes them).
+CALLS = {
+    "open": lambda p, a: open_and_use(p(a[0]), a[1], a[2]),
+    "mkdir": lambda p, a: os.mkdir(p(a[0]), a[1]),
+    "rmdir": lambda p, a: os.rmdir(p(a[0])),
+    "unlink": lambda p, a: os.unlink(p(a[0])),
+    "rename": lambda p, a: os.rename(p(a[0]), p(a[1])),
+    "link": lambda p, a: os.link(p(a[0]), p(a[1])),
+    "symlink": lambda p, a: os.symlink(a[0], p(a[1])),
+    "mkfifo": lambda p, a: os.mkfifo(p(a[0]), a[1]),
+    "chmod": lambda p, a: os.chmod(p(a[0]), a[1]),
+    "truncate": lambda p, a: os.truncate(p(a[0]), a[1]),
+    "readlink": lambda p, a: os.readlink(p(a[0])),
+    "listdir": lambda p, a: sorted(os.listdir(p(a[0]))),
+    "stat": lambda p, a: describe(p(a[0])) if a[1] else stat.filemode(os.stat(p(a[0])).st_mode),
+    "access": lambda p, a: os.access(p(a[0]), a[1]),
+    "chown": lambda p, a: os.chown(p(a[0]), a[1], a[2], follow_symlinks=a[3]),
+    "utime": lambda p, a: os.utime(p(a[0]), a[1]),
+    "rename-noreplace": lambda p, a: rename_noreplace(p(a[0]), p(a[1])),
+}
+# How often random_call picks each.
+WEIGHTS = {"open": 20, "mkdir": 10, "rmdir": 6, "unlink": 8, "rename": 10, "link": 5, "symlink": 6, "mkfifo": 3,
+           "chmod": 5, "truncate": 5, "readlink": 3, "listdir": 4, "stat": 8, "access": 3, "chown": 3, "utime": 3,
+           "rename-noreplace": 4}
+
+
 class Side:
     def __init__(self, root):
         self.root = root
@@ -61,54 +100,7 @@ class Side:
         return os.path.join(self.root, name)
 
     def call(self, op, args):
-        p = self.p
-        if op == "open":
-            name, flags, mode = args
-
-            def opened():
-                fd = os.open(p(name), flags | os.O_NONBLOCK, mode)  # a FIFO must not block
-                try:
-                    if flags & (os.O_WRONLY | os.O_RDWR):
-                        return os.write(fd, b"data\n")
-                    if not stat.S_ISDIR(os.fstat(fd).st_mode):
-                        return os.read(fd, 64)
-                    return "dir"
-                finally:
-                    os.close(fd)
-            return outcome(opened)
-        if op == "mkdir":
-            return outcome(lambda: os.mkdir(p(args[0]), args[1]))
-        if op == "rmdir":
-            return outcome(lambda: os.rmdir(p(args[0])))
-        if op == "unlink":
-            return outcome(lambda: os.unlink(p(args[0])))
-        if op == "rename":
-            return outcome(lambda: os.rename(p(args[0]), p(args[1])))
-        if op == "rename-noreplace":
-            return outcome(lambda: rename_noreplace(p(args[0]), p(args[1])))
-        if op == "link":
-            return outcome(lambda: os.link(p(args[0]), p(args[1])))
-        if op == "symlink":
-            return outcome(lambda: os.symlink(args[0], p(args[1])))
-        if op == "mkfifo":
-            return outcome(lambda: os.mkfifo(p(args[0]), args[1]))
-        if op == "chmod":
-            return outcome(lambda: os.chmod(p(args[0]), args[1]))
-        if op == "truncate":
-            return outcome(lambda: os.truncate(p(args[0]), args[1]))
-        if op == "chown":
-            return outcome(lambda: os.chown(p(args[0]), args[1], args[2], follow_symlinks=args[3]))
-        if op == "utime":
-            return outcome(lambda: os.utime(p(args[0]), args[1]))
-        if op == "access":
-            return outcome(lambda: os.access(p(args[0]), args[1]))
-        if op == "readlink":
-            return outcome(lambda: os.readlink(p(args[0])))
-        if op == "listdir":
-            return outcome(lambda: sorted(os.listdir(p(args[0]))))
-        if op == "stat":
-            return outcome(lambda: describe(p(args[0])) if args[1] else stat.filemode(os.stat(p(args[0])).st_mode))
-        raise ValueError(op)
+        return outcome(lambda: CALLS[op](self.p, args))
 
     def state(self, names):
         return [describe(self.p(n.rstrip("/"))) for n in names]
@@ -117,9 +109,7 @@ class Side:
 def random_call(rng):
     name = rng.choice(NAMES)
     other = rng.choice(NAMES)
-    op = rng.choices(["open", "mkdir", "rmdir", "unlink", "rename", "link", "symlink", "mkfifo", "chmod",
-                      "truncate", "readlink", "listdir", "stat", "access", "chown", "utime", "rename-noreplace"],
-                     [20, 10, 6, 8, 10, 5, 6, 3, 5, 5, 3, 4, 8, 3, 3, 3, 4])[0]
+    op = rng.choices(list(WEIGHTS), list(WEIGHTS.values()))[0]
     if op == "open":
         flags = rng.choice([os.O_RDONLY, os.O_WRONLY, os.O_RDWR])
         for bit in FLAG_BITS:
@@ -164,9 +154,8 @@ def main():
         op, call_args = random_call(rng)
         log.append(f"{op}{call_args}")
         got, want = tested.call(op, call_args), reference.call(op, call_args)
-        names = [a for a in call_args if isinstance(a, str) and not a.startswith("/")]
-        if op == "symlink":
-            names = names[1:]
+        # The paths it names (a symlink's target is not one).
+        names = [a for a in call_args[op == "symlink":] if isinstance(a, str)]
         if got == want:
             got, want = tested.state(names), reference.state(names)
         if got != want:

@@ -79,8 +79,12 @@ class MountedSim(unittest.TestCase):
         force_unmount(self.mnt)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+    image_size = None  # files in memory (simrun.mount_args); a size: a RedoxFS image of that size
+
     def sim_args(self):
-        return []  # files in memory (simrun.mount_args)
+        if not self.image_size:
+            return []
+        return ["--image", os.path.join(self.tmp, "disk.img"), "--image-size", self.image_size]
 
     def path(self, *parts):
         return os.path.join(self.mnt, *parts)
@@ -498,22 +502,24 @@ class LinuxTools(MountedSim):
             with open(os.path.join(base, f"own{n}"), "rb") as f:
                 self.assertEqual(f.read(), bytes([n]) * 200_000)
 
+    def run_checker(self, script, *args, user=()):
+        """Runs tests/e2e/SCRIPT (fsx.py, posix_diff.py) as `user`; it must pass."""
+        python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"  # not root's own
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), script)
+        result = subprocess.run([*user, python, path, *args], capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        return result.stdout
+
     def test_fsx_random_operations_match_a_model(self):
         # Writes, reads, truncates and shared-mapping I/O, with descriptors reopened in other
         # access modes (tests/e2e/fsx.py); two seeds.
         for seed in (1, 2):
-            result = subprocess.run(
-                ["python3", os.path.join(os.path.dirname(os.path.abspath(__file__)), "fsx.py"),
-                 self.path("tmp"), "--ops", "4000", "--seed", str(seed)],
-                capture_output=True, text=True, timeout=300)
-            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-            self.assertIn("all checks passed", result.stdout)
+            out = self.run_checker("fsx.py", self.path("tmp"), "--ops", "4000", "--seed", str(seed))
+            self.assertIn("all checks passed", out)
 
     def test_posix_results_match_tmpfs(self):
         # The same random file-system calls on the mount and on a tmpfs directory give the same
         # results (tests/e2e/posix_diff.py), as root and as a user.
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "posix_diff.py")
-        python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
         reference_root = tempfile.mkdtemp(prefix="posix-diff-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         os.chmod(reference_root, 0o755)
         try:
@@ -524,10 +530,9 @@ class LinuxTools(MountedSim):
                     os.mkdir(directory)
                     if user:
                         os.chown(directory, 1000, 1000)
-                result = subprocess.run([*user, python, script, tested, reference, "--ops", "3000", "--seed", str(seed)],
-                                        capture_output=True, text=True, timeout=300)
-                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-                self.assertIn("all results agree", result.stdout)
+                out = self.run_checker("posix_diff.py", tested, reference, "--ops", "3000", "--seed", str(seed),
+                                       user=user)
+                self.assertIn("all results agree", out)
         finally:
             shutil.rmtree(reference_root, ignore_errors=True)
 
@@ -555,15 +560,13 @@ class LinuxTools(MountedSim):
 class LinuxToolsOnRedoxFS(LinuxTools):
     """The same, with `file` served from a RedoxFS image."""
 
-    def sim_args(self):
-        return ["--image", os.path.join(self.tmp, "disk.img"), "--image-size", "256M"]
+    image_size = "256M"
 
 
 class OddPrograms(MountedSim):
     """Linux programs doing odd things get an errno; the bridge and the simulator go on."""
 
-    def sim_args(self):
-        return ["--image", os.path.join(self.tmp, "disk.img"), "--image-size", "256M"]
+    image_size = "256M"
 
     def test_seeks_limits_and_wrong_kinds(self):
         fifo = self.path("tmp", "fifo")
@@ -663,8 +666,7 @@ class StressNgOnRedoxFS(MountedSim):
     """An independent stress suite on the default `file` (a RedoxFS image): every stressor at
     once, as root and as a user, with stress-ng's own verification; then the image is clean."""
 
-    def sim_args(self):
-        return ["--image", os.path.join(self.tmp, "disk.img"), "--image-size", "1G"]
+    image_size = "1G"
 
     def stress(self, directory, user=()):
         stressors = []

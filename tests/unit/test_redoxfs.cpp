@@ -1011,8 +1011,6 @@ TEST_CASE("redoxfs: space freed by a commit is reused before space never written
         must(fs.commit());
         must(fs.unlink(ROOT_ID, "big"));
         must(fs.commit());
-        if (round == 0)
-            INFO("after the first file: ", written_blocks());
     }
     // Five 8 MiB files one after another: about one file's worth of the device was written
     // (plus metadata), not five.
