@@ -15,8 +15,6 @@ namespace redoxfs {
 // portable inline code (xxh3_inline.cpp).
 u64 xxh3_64(const void* data, usize length);
 
-inline bool is_known_version(u64 version) { return version >= OLDEST_FORMAT_VERSION && version <= FORMAT_VERSION; }
-
 // The checksum of one BLOCK_SIZE block under `version` (a known version).
 inline u64 block_checksum(u64 version, const void* block)
 {

@@ -12,6 +12,7 @@ constexpr u32 BLOCK_SIZE = 4096;
 constexpr u64 HEADER_RING = 256;         // blocks 0..255 hold the header ring
 constexpr u64 FORMAT_VERSION = 2;        // this project's format, written by mkfs (upstream RedoxFS is 8)
 constexpr u64 OLDEST_FORMAT_VERSION = 1; // still mounted and written in its own version
+inline bool is_known_version(u64 version) { return version >= OLDEST_FORMAT_VERSION && version <= FORMAT_VERSION; }
 constexpr char SIGNATURE[8] = { 'R', 'e', 'd', 'o', 'x', 'F', 'S', 0 };
 constexpr usize MAX_NAME = 252;          // longest directory entry name in bytes
 constexpr u32 PTRS_PER_TABLE = 256;      // BlockPtr entries in a pointer table

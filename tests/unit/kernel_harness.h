@@ -22,6 +22,9 @@ struct Options {
     bool start_file_system = false; // start `filed` first so "/" works
 };
 
+// Options that start the file system.
+inline Options with_fs() { return { .console_input = {}, .start_file_system = true }; }
+
 Run boot(std::function<int()> body, Options options = {});
 
 int test_init_main(int argc, char** argv, char** envp);

@@ -232,8 +232,6 @@ REDOX_PROGRAM("test-drv-stuck", fake_stuck_driver)
 
 // ---- Helpers
 
-harness::Options with_fs() { return { .console_input = {}, .start_file_system = true }; }
-
 // Boots with the file system, runs `body` as the first process and checks that it ran to its
 // end (its CHECKs report themselves).
 harness::Run boot_fs(std::function<void()> body)
@@ -243,7 +241,7 @@ harness::Run boot_fs(std::function<void()> body)
             body();
             return 0;
         },
-        with_fs());
+        harness::with_fs());
     CHECK(run.status == 0);
     return run;
 }
@@ -834,31 +832,27 @@ TEST_CASE("redoxfsd keeps serving while driverd restarts its crashed disk driver
     auto a = pattern(64 * 1024, 1);
     auto b = pattern(40 * 1024 + 17, 2);
     auto c = pattern(100, 3);
-    auto run = boot(
-        [&] {
-            configure("disk", "command=/scheme/initfs/bin/test-drv-disk\nscheme=disk.test\nbackoff_ms=100\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("disk", "running"));
-            long redoxfsd = start_redoxfsd();
-            CHECK(write_and_sync("/scheme/testfs/a", a) == 0);
-            // The driver dies in the middle of a data write, then of a commit.
-            disk.crash_at_write = disk.writes + 2;
-            CHECK(write_and_sync("/scheme/testfs/b", b) == 0);
-            CHECK(field("disk", "crashes").rfind("1 in", 0) == 0);
-            CHECK(field("disk", "last exit") == "killed by SIGSEGV");
-            disk.crash_at_write = disk.writes + 1;
-            CHECK(write_and_sync("/scheme/testfs/c", c) == 0);
-            CHECK(field("disk", "crashes").rfind("2 in", 0) == 0);
-            CHECK(field("disk", "state") == "running");
-            CHECK(read_bytes("/scheme/testfs/a") == a);
-            CHECK(read_bytes("/scheme/testfs/b") == b);
-            CHECK(read_bytes("/scheme/testfs/c") == c);
-            stop_redoxfsd(redoxfsd);
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+    auto run = boot_fs([&] {
+        configure("disk", "command=/scheme/initfs/bin/test-drv-disk\nscheme=disk.test\nbackoff_ms=100\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("disk", "running"));
+        long redoxfsd = start_redoxfsd();
+        CHECK(write_and_sync("/scheme/testfs/a", a) == 0);
+        // The driver dies in the middle of a data write, then of a commit.
+        disk.crash_at_write = disk.writes + 2;
+        CHECK(write_and_sync("/scheme/testfs/b", b) == 0);
+        CHECK(field("disk", "crashes").rfind("1 in", 0) == 0);
+        CHECK(field("disk", "last exit") == "killed by SIGSEGV");
+        disk.crash_at_write = disk.writes + 1;
+        CHECK(write_and_sync("/scheme/testfs/c", c) == 0);
+        CHECK(field("disk", "crashes").rfind("2 in", 0) == 0);
+        CHECK(field("disk", "state") == "running");
+        CHECK(read_bytes("/scheme/testfs/a") == a);
+        CHECK(read_bytes("/scheme/testfs/b") == b);
+        CHECK(read_bytes("/scheme/testfs/c") == c);
+        stop_redoxfsd(redoxfsd);
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("redoxfsd: /scheme/disk.test/0: I/O error; waiting for the disk to come back") != std::string::npos);
     CHECK(run.console.find("redoxfsd: /scheme/disk.test/0: the disk is back") != std::string::npos);
     check_file_system(disk, { { "a", a }, { "b", b }, { "c", c } });
@@ -872,30 +866,26 @@ TEST_CASE("redoxfsd: a disk that does not come back fails the commit with EIO; t
     g_fake_disk = &disk;
     auto a = pattern(20 * 1024, 4);
     auto small = pattern(200, 5); // inline: only the commit writes to the disk
-    auto run = boot(
-        [&] {
-            configure("disk", "command=/scheme/initfs/bin/test-drv-disk\nscheme=disk.test\nmax_crashes=0\n");
-            long driverd = start_driverd();
-            CHECK(wait_for_state("disk", "running"));
-            long redoxfsd = start_redoxfsd();
-            CHECK(write_and_sync("/scheme/testfs/a", a) == 0);
-            disk.crash_at_write = disk.writes + 1;
-            CHECK(write_and_sync("/scheme/testfs/small", small) == -redox::EIO);
-            CHECK(field("disk", "state") == "failed");
-            // Back (driverctl start): the next fsync commits the whole transaction.
-            CHECK(command("disk", "start") == 5);
-            CHECK(field("disk", "state") == "running");
-            long fd = sys::open("/scheme/testfs/small", redox::O_RDONLY);
-            CHECK(fd >= 0);
-            CHECK(sys::fsync(static_cast<int>(fd)) == 0);
-            sys::close(static_cast<int>(fd));
-            CHECK(read_bytes("/scheme/testfs/small") == small);
-            stop_redoxfsd(redoxfsd);
-            stop_driverd(driverd);
-            return 0;
-        },
-        with_fs());
-    CHECK(run.status == 0);
+    auto run = boot_fs([&] {
+        configure("disk", "command=/scheme/initfs/bin/test-drv-disk\nscheme=disk.test\nmax_crashes=0\n");
+        long driverd = start_driverd();
+        CHECK(wait_for_state("disk", "running"));
+        long redoxfsd = start_redoxfsd();
+        CHECK(write_and_sync("/scheme/testfs/a", a) == 0);
+        disk.crash_at_write = disk.writes + 1;
+        CHECK(write_and_sync("/scheme/testfs/small", small) == -redox::EIO);
+        CHECK(field("disk", "state") == "failed");
+        // Back (driverctl start): the next fsync commits the whole transaction.
+        CHECK(command("disk", "start") == 5);
+        CHECK(field("disk", "state") == "running");
+        long fd = sys::open("/scheme/testfs/small", redox::O_RDONLY);
+        CHECK(fd >= 0);
+        CHECK(sys::fsync(static_cast<int>(fd)) == 0);
+        sys::close(static_cast<int>(fd));
+        CHECK(read_bytes("/scheme/testfs/small") == small);
+        stop_redoxfsd(redoxfsd);
+        stop_driverd(driverd);
+    });
     CHECK(run.console.find("redoxfsd: /scheme/disk.test/0: the disk did not come back") != std::string::npos);
     check_file_system(disk, { { "a", a }, { "small", small } });
     g_fake_disk = nullptr;

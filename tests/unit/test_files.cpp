@@ -25,8 +25,6 @@ std::string read_n(int fd, unsigned long n)
     return out;
 }
 
-harness::Options with_fs() { return { .console_input = {}, .start_file_system = true }; }
-
 } // namespace
 
 TEST_CASE("open returns the lowest free fd and reuses closed ones")
@@ -163,7 +161,7 @@ TEST_CASE("dup and inherited descriptions share the offset")
             sys::close(other);
             return 0;
         },
-        with_fs());
+        harness::with_fs());
     CHECK(run.status == 0);
 }
 
@@ -290,7 +288,7 @@ TEST_CASE("access modes are enforced per description")
             CHECK(read_n(r, 10) == "data++");
             return 0;
         },
-        with_fs());
+        harness::with_fs());
     CHECK(run.status == 0);
 }
 

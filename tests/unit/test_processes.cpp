@@ -34,8 +34,6 @@ int args_program(int argc, char** argv, char**)
     return argc;
 }
 
-harness::Options with_fs() { return { .console_input = {}, .start_file_system = true }; }
-
 std::string read_file(const char* path)
 {
     long fd = sys::open(path, redox::O_RDONLY);
@@ -455,7 +453,7 @@ TEST_CASE("umask applies to created files")
             CHECK(sys::umask(022) == 027);
             return 0;
         },
-        with_fs());
+        harness::with_fs());
     CHECK(run.status == 0);
 }
 
@@ -524,7 +522,7 @@ TEST_CASE("exec: permission, format and script errors; arguments; close-on-exec"
             CHECK(harness::wait_status(bad) == (redox::EFAULT << 8));
             return 0;
         },
-        with_fs());
+        harness::with_fs());
     CHECK(run.status == 0);
 }
 
@@ -578,7 +576,7 @@ TEST_CASE("CLONE_VFORK suspends the parent until the child execs or exits")
             CHECK(harness::wait_status(failing) == 0);
             return 0;
         },
-        with_fs());
+        harness::with_fs());
     CHECK(run.status == 0);
 }
 
